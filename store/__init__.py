@@ -1,0 +1,1 @@
+"""claimtrack store: SQLAlchemy 2.0 models, sessions, queries and Alembic migrations."""

@@ -1,0 +1,216 @@
+"""SQLAlchemy 2.0 typed models (SPEC §2–§4).
+
+Every constraint and index is named through the metadata naming convention so
+Alembic migrations are stable across SQLite and PostgreSQL.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import (
+    JSON, BigInteger, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData,
+    String, Text, UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Outlet(Base):
+    """A publication (a host name such as ``apnews.com``)."""
+
+    __tablename__ = "outlets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+
+
+class Article(Base):
+    """A stored article. Identity is the hash of its text; ``ext_id`` is the id it came with."""
+
+    __tablename__ = "articles"
+    __table_args__ = (
+        UniqueConstraint("outlet_id", "url", name="uq_articles_outlet_url"),
+        Index("ix_articles_published", "published"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ext_id: Mapped[str] = mapped_column(String(255), unique=True)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    outlet_id: Mapped[int | None] = mapped_column(ForeignKey("outlets.id"))
+    url: Mapped[str | None] = mapped_column(String(2048))
+    published: Mapped[date | None] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text)
+    # the article whose copy this is (near-duplicate cluster representative), or None
+    copy_of_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))
+    ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    outlet: Mapped[Outlet | None] = relationship()
+    claims: Mapped[list[Claim]] = relationship(back_populates="article", cascade="all, delete-orphan")
+
+
+class Source(Base):
+    """A canonical authority (``Gaza Health Ministry``) and the names it was seen under."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    canonical: Mapped[str] = mapped_column(String(255), unique=True)
+    aliases: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class Claim(Base):
+    """One stated head count (SPEC §2) with its metric identity and originator."""
+
+    __tablename__ = "claims"
+    __table_args__ = (
+        UniqueConstraint("article_id", "start", "kind", name="uq_claims_article_start_kind"),
+        # candidate lookup path: kind, region, as_of window (SPEC §3)
+        Index("ix_claims_kind_region_as_of", "kind", "region", "as_of"),
+        # latest earlier claim of one originator within a metric
+        Index("ix_claims_metric_originator_order", "metric", "originator", "order_key"),
+        Index("ix_claims_metric_as_of", "metric", "as_of"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    value: Mapped[int] = mapped_column(BigInteger)
+    qualifier: Mapped[str] = mapped_column(String(16))
+    low: Mapped[int | None] = mapped_column(BigInteger)
+    high: Mapped[int | None] = mapped_column(BigInteger)
+    scope: Mapped[str] = mapped_column(String(16))
+    period: Mapped[str | None] = mapped_column(String(64))
+    subject: Mapped[str | None] = mapped_column(String(255))
+    subject_class: Mapped[str] = mapped_column(String(64), default="people")
+    location: Mapped[str | None] = mapped_column(String(255))
+    region: Mapped[str] = mapped_column(String(128), default="")
+    source: Mapped[str | None] = mapped_column(String(512))
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"))
+    originator: Mapped[str] = mapped_column(String(255))
+    as_of: Mapped[date | None] = mapped_column(Date)
+    quote: Mapped[str] = mapped_column(Text)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    # kind|region|subject_class|scope[:period]: claims relate only within one metric
+    metric: Mapped[str] = mapped_column(String(512))
+    # a total order independent of ingestion order: as_of|published|content_hash|start
+    order_key: Mapped[str] = mapped_column(String(160))
+
+    article: Mapped[Article] = relationship(back_populates="claims")
+    source_ref: Mapped[Source | None] = relationship()
+
+    @property
+    def source_canonical(self) -> str | None:
+        return self.source_ref.canonical if self.source_ref else None
+
+
+class ClaimLink(Base):
+    """A relation between a newer claim ``a`` and an earlier claim ``b`` of one metric."""
+
+    __tablename__ = "claim_links"
+    __table_args__ = (
+        UniqueConstraint("a_id", "b_id", name="uq_claim_links_a_id_b_id"),
+        Index("ix_claim_links_b_id", "b_id"),
+        Index("ix_claim_links_relation", "relation"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    a_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"))
+    b_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"))
+    relation: Mapped[str] = mapped_column(String(16))
+    score: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    a: Mapped[Claim] = relationship(foreign_keys=[a_id])
+    b: Mapped[Claim] = relationship(foreign_keys=[b_id])
+
+
+class Flag(Base):
+    """A link that needs a reviewer's eyes (contradicts, revises_down, …) and its current status."""
+
+    __tablename__ = "flags"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # the pair of claims, kept even if the link is later recomputed
+    a_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"))
+    b_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"))
+    relation: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="new")
+    verdict: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("a_id", "b_id", name="uq_flags_a_id_b_id"),
+        Index("ix_flags_status", "status"),
+    )
+
+    a: Mapped[Claim] = relationship(foreign_keys=[a_id])
+    b: Mapped[Claim] = relationship(foreign_keys=[b_id])
+    reviews: Mapped[list[Review]] = relationship(back_populates="flag", order_by="Review.id")
+
+
+class Review(Base):
+    """One change of a flag's status: who, when, why. Never updated, only appended."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (Index("ix_reviews_flag_id", "flag_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    flag_id: Mapped[int] = mapped_column(ForeignKey("flags.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    verdict: Mapped[str | None] = mapped_column(Text)
+    reviewer: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    flag: Mapped[Flag] = relationship(back_populates="reviews")
+
+
+class Rejection(Base):
+    """An input that could not be stored: which, why, and (for failures) the traceback."""
+
+    __tablename__ = "rejections"
+    __table_args__ = (Index("ix_rejections_status", "status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    origin: Mapped[str] = mapped_column(String(2048))
+    article: Mapped[str | None] = mapped_column(String(255))
+    reason: Mapped[str] = mapped_column(Text)
+    traceback: Mapped[str | None] = mapped_column(Text)
+    payload: Mapped[dict | None] = mapped_column(JSON)
+    # rejected (bad input) · failed (an error while processing) · retried
+    status: Mapped[str] = mapped_column(String(16), default="rejected")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Recheck(Base):
+    """One run of the scheduled re-check: when, how much it examined, what changed."""
+
+    __tablename__ = "rechecks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    since: Mapped[date | None] = mapped_column(Date)
+    examined: Mapped[int] = mapped_column(Integer, default=0)
+    changed: Mapped[int] = mapped_column(Integer, default=0)
+    details: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -1,0 +1,210 @@
+"""Queries. Functions take a session and never commit: the caller owns the transaction."""
+from __future__ import annotations
+
+import zlib
+from datetime import date, timedelta
+from typing import Iterable, Sequence
+
+from sqlalchemy import Select, and_, delete, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, aliased, joinedload
+
+from store.models import Article, Claim, ClaimLink, Flag, Outlet, Rejection, Source
+
+
+def insert_ignore(session: Session, model, values: dict, conflict: Sequence[str]) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING; True when a row was inserted.
+
+    Idempotent by construction: a task delivered twice inserts once.
+    """
+    dialect = session.get_bind().dialect.name
+    ins = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = ins(model).values(**values).on_conflict_do_nothing(index_elements=list(conflict))
+    return session.execute(stmt).rowcount == 1
+
+
+def lock_keys(session: Session, keys: Iterable[str]) -> None:
+    """Serialise writers that touch the same metrics (PostgreSQL advisory locks).
+
+    Locks are taken in sorted order (no deadlock) and released at commit. SQLite has
+    a single writer already, so nothing is needed there.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for key in sorted(set(keys)):
+        session.execute(select(func.pg_advisory_xact_lock(zlib.crc32(key.encode("utf-8")))))
+
+
+def outlet_id(session: Session, name: str | None) -> int | None:
+    """The id of outlet ``name``, created if new."""
+    if not name:
+        return None
+    insert_ignore(session, Outlet, {"name": name}, ["name"])
+    return session.scalar(select(Outlet.id).where(Outlet.name == name))
+
+
+def source_id(session: Session, canonical: str | None, alias: str | None) -> int | None:
+    """The id of canonical source ``canonical``; remembers ``alias`` as a name it was seen under."""
+    if not canonical:
+        return None
+    insert_ignore(session, Source, {"canonical": canonical, "aliases": []}, ["canonical"])
+    src = session.scalars(select(Source).where(Source.canonical == canonical)).one()
+    if alias and alias not in src.aliases and len(src.aliases) < 200:
+        src.aliases = [*src.aliases, alias]
+    return src.id
+
+
+def article_by_hash(session: Session, content_hash: str) -> Article | None:
+    return session.scalars(select(Article).where(Article.content_hash == content_hash)).first()
+
+
+def article_by_ext_id(session: Session, ext_id: str) -> Article | None:
+    return session.scalars(select(Article).where(Article.ext_id == ext_id)).first()
+
+
+def article_by_outlet_url(session: Session, outlet: int | None, url: str | None) -> Article | None:
+    if outlet is None or url is None:
+        return None
+    return session.scalars(select(Article).where(Article.outlet_id == outlet, Article.url == url)).first()
+
+
+def chain_neighbours(session: Session, metric: str, originator: str, order_key: str) -> tuple[Claim | None, Claim | None]:
+    """The same originator's claims of ``metric`` just before and just after ``order_key``."""
+    base = select(Claim).where(Claim.metric == metric, Claim.originator == originator)
+    prev = session.scalars(base.where(Claim.order_key < order_key).order_by(Claim.order_key.desc()).limit(1)).first()
+    nxt = session.scalars(base.where(Claim.order_key > order_key).order_by(Claim.order_key.asc()).limit(1)).first()
+    return prev, nxt
+
+
+def window_claims(session: Session, claim: Claim, days: int) -> list[Claim]:
+    """Other originators' claims of the same metric within ``days`` of ``claim.as_of``.
+
+    Uses the (kind, region, as_of) index; never a scan of the store.
+    """
+    if claim.as_of is None:
+        return []
+    lo, hi = claim.as_of - timedelta(days=days), claim.as_of + timedelta(days=days)
+    stmt = (select(Claim)
+            .where(Claim.kind == claim.kind, Claim.region == claim.region,
+                   Claim.as_of >= lo, Claim.as_of <= hi,
+                   Claim.metric == claim.metric, Claim.originator != claim.originator,
+                   Claim.id != claim.id)
+            .order_by(Claim.order_key))
+    return list(session.scalars(stmt))
+
+
+def link_between(session: Session, a_id: int, b_id: int) -> ClaimLink | None:
+    return session.scalars(select(ClaimLink).where(ClaimLink.a_id == a_id, ClaimLink.b_id == b_id)).first()
+
+
+def links_of(session: Session, claim_id: int) -> list[ClaimLink]:
+    return list(session.scalars(select(ClaimLink).where(or_(ClaimLink.a_id == claim_id, ClaimLink.b_id == claim_id))))
+
+
+def copy_candidates(session: Session, article_id: int, figures: Iterable[tuple[str, int, date | None]],
+                    days: int = 3) -> list[Article]:
+    """Stored articles that carry one of ``figures`` (kind, value, as_of) within ``days``.
+
+    Syndicated copies state the same figures, so they are found through the claim
+    index rather than by comparing every stored text.
+    """
+    conds = []
+    for kind, value, as_of in figures:
+        if as_of is None:
+            continue
+        conds.append(and_(Claim.kind == kind, Claim.value == value,
+                          Claim.as_of >= as_of - timedelta(days=days),
+                          Claim.as_of <= as_of + timedelta(days=days)))
+    if not conds:
+        return []
+    ids = select(Claim.article_id).where(or_(*conds[:200]), Claim.article_id != article_id).distinct()
+    return list(session.scalars(select(Article).where(Article.id.in_(ids)).options(joinedload(Article.outlet))))
+
+
+def unattributed_claims(session: Session, article_id: int) -> list[Claim]:
+    return list(session.scalars(select(Claim).where(Claim.article_id == article_id, Claim.source_id.is_(None))))
+
+
+def record_rejection(session: Session, origin: str, article: str | None, reason: str,
+                     payload: dict | None = None, traceback: str | None = None,
+                     status: str = "rejected") -> Rejection:
+    rej = Rejection(origin=origin[:2048], article=article, reason=reason, payload=payload,
+                    traceback=traceback, status=status)
+    session.add(rej)
+    session.flush()
+    return rej
+
+
+# ---- queries for the CLI and exports -------------------------------------------------
+
+def claims_query(kind: str | None = None, source: str | None = None, since: date | None = None,
+                 region: str | None = None, article: str | None = None) -> Select:
+    """Claims with their article, outlet and source, filtered, in a stable order."""
+    stmt = (select(Claim).join(Article, Claim.article_id == Article.id)
+            .options(joinedload(Claim.article).joinedload(Article.outlet), joinedload(Claim.source_ref)))
+    if kind:
+        stmt = stmt.where(Claim.kind == kind)
+    if source:
+        stmt = stmt.outerjoin(Source, Claim.source_id == Source.id).where(
+            or_(func.lower(Source.canonical).contains(source.lower()),
+                func.lower(Claim.source).contains(source.lower()),
+                func.lower(Claim.originator).contains(source.lower())))
+    if since:
+        stmt = stmt.where(Claim.as_of >= since)
+    if region:
+        stmt = stmt.where(func.lower(Claim.region).contains(region.lower()))
+    if article:
+        stmt = stmt.where(Article.ext_id == article)
+    return stmt.order_by(Claim.as_of, Article.ext_id, Claim.start, Claim.id)
+
+
+def links_query(relation: Sequence[str] | None = None, kind: str | None = None, since: date | None = None,
+                source: str | None = None, region: str | None = None) -> Select:
+    """Links with both claims loaded, filtered, newest first then stable."""
+    a, b = aliased(Claim), aliased(Claim)
+    stmt = (select(ClaimLink).join(a, ClaimLink.a_id == a.id).join(b, ClaimLink.b_id == b.id)
+            .options(joinedload(ClaimLink.a).joinedload(Claim.article).joinedload(Article.outlet),
+                     joinedload(ClaimLink.a).joinedload(Claim.source_ref),
+                     joinedload(ClaimLink.b).joinedload(Claim.article).joinedload(Article.outlet),
+                     joinedload(ClaimLink.b).joinedload(Claim.source_ref)))
+    if relation:
+        stmt = stmt.where(ClaimLink.relation.in_(list(relation)))
+    if kind:
+        stmt = stmt.where(a.kind == kind)
+    if since:
+        stmt = stmt.where(a.as_of >= since)
+    if source:
+        s = source.lower()
+        stmt = stmt.where(or_(func.lower(a.originator).contains(s), func.lower(b.originator).contains(s)))
+    if region:
+        stmt = stmt.where(func.lower(a.region).contains(region.lower()))
+    return stmt.order_by(a.as_of, a.order_key, b.order_key, ClaimLink.id)
+
+
+def counts(session: Session) -> dict[str, int]:
+    """How much is stored: articles, claims, links by relation, open flags."""
+    out = {"articles": session.scalar(select(func.count(Article.id))) or 0,
+           "claims": session.scalar(select(func.count(Claim.id))) or 0}
+    for rel, n in session.execute(select(ClaimLink.relation, func.count()).group_by(ClaimLink.relation)):
+        out[f"links.{rel}"] = n
+    return out
+
+
+def flag_for(session: Session, a_id: int, b_id: int) -> Flag | None:
+    return session.scalars(select(Flag).where(Flag.a_id == a_id, Flag.b_id == b_id)).first()
+
+
+def delete_link(session: Session, link: ClaimLink) -> None:
+    """Remove a link that newer evidence made wrong; an untouched flag on it goes too."""
+    flag = flag_for(session, link.a_id, link.b_id)
+    if flag is not None and flag.status == "new" and all(r.reviewer == "claimtrack" for r in flag.reviews):
+        session.delete(flag)
+    session.execute(delete(ClaimLink).where(ClaimLink.id == link.id))
+
+
+def rejections(session: Session, status: str | None = None) -> list[Rejection]:
+    stmt = select(Rejection).order_by(Rejection.id)
+    if status:
+        stmt = stmt.where(Rejection.status == status)
+    return list(session.scalars(stmt))
+

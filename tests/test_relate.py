@@ -1,0 +1,72 @@
+"""The relation between two figures of one metric (SPEC §3), table-driven."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from worker.core.relate import Figure, metric_key, originator, relate
+
+
+def fig(id, value, qualifier="exact", *, who="Gaza Health Ministry", day=10, kind="killed",
+        scope="cumulative", low=None, high=None, metric=None):
+    if qualifier == "exact":
+        low = high = value
+    elif qualifier == "at_least":
+        low, high = value, None
+    elif qualifier == "at_most":
+        low, high = None, value
+    return Figure(id, kind, value, qualifier, low, high, scope,
+                  metric or metric_key(kind, "Gaza Strip", "people", scope), who,
+                  date(2023, 11, day), f"{day:02d}-{id:04d}")
+
+
+CASES = [
+    # (newer, older, expected relation)
+    ("same figure from a second originator agrees",
+     fig(2, 11078, who="UN OCHA"), fig(1, 11078), "agrees"),
+    ("an at-least bound that holds the other figure agrees",
+     fig(2, 11000, "at_least", who="UN OCHA"), fig(1, 11078), "agrees"),
+    ("40 and 400 never agree", fig(2, 400, who="WHO"), fig(1, 40), "contradicts"),
+    ("a later larger running total from another originator agrees",
+     fig(2, 41732, who="AFP", day=12), fig(1, 40000, "at_least", day=10), "agrees"),
+    ("a later smaller running total from another originator contradicts",
+     fig(2, 3688, who="AFP", day=12), fig(1, 5900, day=10), "contradicts"),
+    ("the same originator's same figure again repeats", fig(2, 1200, day=11), fig(1, 1200, day=10), "repeats"),
+    ("a running total that grew updates", fig(2, 11078, day=11), fig(1, 10022, day=6), "updates"),
+    ("a running total that fell is a downward revision", fig(2, 1200, day=10), fig(1, 1400, day=1), "revises_down"),
+    ("a stock that fell is an update",
+     fig(2, 137, kind="hostages", day=30), fig(1, 240, kind="hostages", day=5), "updates"),
+    ("about 500 and 100 to 300 contradict",
+     fig(2, 500, "approx", who="Gaza Health Ministry"),
+     fig(1, 100, "range", low=100, high=300, who="US intelligence"), "contradicts"),
+]
+
+
+@pytest.mark.parametrize("name,newer,older,expected", CASES, ids=[c[0] for c in CASES])
+def test_relation_table(name, newer, older, expected):
+    assert relate(newer, older).relation == expected
+
+
+def test_other_originators_more_than_two_days_apart_are_not_linked():
+    assert relate(fig(2, 500, who="WHO", day=13), fig(1, 40, day=10)) is None
+
+
+def test_different_metrics_are_never_linked():
+    city = fig(2, 40, metric=metric_key("killed", "Derna", "people", "cumulative"), who="WHO")
+    assert relate(city, fig(1, 4000)) is None
+
+
+def test_a_days_count_and_the_running_total_are_different_metrics():
+    assert metric_key("killed", "Gaza Strip", "people", "period", "24h") != \
+        metric_key("killed", "Gaza Strip", "people", "cumulative")
+
+
+def test_a_figure_the_outlet_states_itself_originates_with_the_outlet():
+    assert originator(None, "apnews.com") == "outlet:apnews.com"
+    assert originator("WHO", "apnews.com") == "WHO"
+
+
+def test_reason_names_both_originators_figures_and_dates():
+    d = relate(fig(2, 3958, who="WHO", day=17), fig(1, 11300, who="UN OCHA", day=17))
+    assert d.reason == "WHO 3,958 (17 Nov 2023) vs UN OCHA 11,300 (17 Nov 2023): no overlap"

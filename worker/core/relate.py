@@ -1,0 +1,148 @@
+"""Metric identity and the relation between two figures (SPEC §3).
+
+Pure: claims come in as :class:`Figure` values, decisions go out as
+:class:`Decision` values. Numbers are compared as intervals, never as strings.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+# running totals can only grow: a fall is a downward revision
+RUNNING_TOTALS = frozenset({"killed", "injured"})
+# how far a figure stated with "about" may be from its value and still be the same
+APPROX_TOLERANCE = 0.10
+# exact tallies of the same thing compiled hours apart differ a little
+EXACT_TOLERANCE = 0.02
+
+
+@dataclass(frozen=True)
+class Figure:
+    """What the matcher needs to know about one stored claim."""
+
+    id: int
+    kind: str
+    value: int
+    qualifier: str
+    low: int | None
+    high: int | None
+    scope: str
+    metric: str
+    originator: str
+    as_of: date | None
+    order_key: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A link from the newer figure ``a`` to the earlier figure ``b``."""
+
+    a: int
+    b: int
+    relation: str
+    score: float
+    reason: str
+
+
+def metric_key(kind: str, region: str | None, subject_class: str | None, scope: str,
+               period: str | None = None) -> str:
+    """The metric a figure measures: kind + region + subject class + scope (+ window).
+
+    >>> metric_key("killed", "Gaza Strip", "children", "cumulative")
+    'killed|Gaza Strip|children|cumulative'
+    """
+    scope_part = f"{scope}:{period}" if scope == "period" and period else scope
+    return f"{kind}|{region or ''}|{subject_class or 'people'}|{scope_part}"
+
+
+def originator(source_canonical: str | None, outlet: str | None) -> str:
+    """Who a figure originates with: the canonical source, else the outlet itself."""
+    if source_canonical:
+        return source_canonical
+    return f"outlet:{outlet or 'unknown'}"
+
+
+def interval(f: Figure) -> tuple[float, float]:
+    """The interval of head counts a stated figure allows."""
+    v = float(f.value)
+    if f.qualifier == "at_least":
+        return (float(f.low if f.low is not None else v), math.inf)
+    if f.qualifier == "at_most":
+        return (0.0, float(f.high if f.high is not None else v))
+    if f.qualifier == "range":
+        lo = f.low if f.low is not None else v
+        hi = f.high if f.high is not None else v
+        return (float(lo), float(hi))
+    if f.qualifier == "approx":
+        return (v * (1 - APPROX_TOLERANCE), v * (1 + APPROX_TOLERANCE))
+    return (v * (1 - EXACT_TOLERANCE), v * (1 + EXACT_TOLERANCE))
+
+
+def compatible(newer: Figure, older: Figure) -> bool:
+    """Whether two figures can both be true.
+
+    A running total measured later may have grown since the earlier figure, so for
+    cumulative counts at different dates the later figure only has to be no smaller.
+    """
+    lo_n, hi_n = interval(newer)
+    lo_o, hi_o = interval(older)
+    later = (newer.as_of and older.as_of and newer.as_of > older.as_of)
+    if newer.scope == "cumulative" and newer.kind in RUNNING_TOTALS and later:
+        return hi_n >= lo_o
+    return lo_n <= hi_o and lo_o <= hi_n
+
+
+def overlap_score(newer: Figure, older: Figure) -> float:
+    """How close two figures are, from 0 (far apart) to 1 (the same)."""
+    a, b = max(newer.value, 0), max(older.value, 0)
+    if a == b:
+        return 1.0
+    return round(min(a, b) / max(a, b), 4)
+
+
+def _fmt_figure(f: Figure) -> str:
+    if f.qualifier == "range" and f.low is not None and f.high is not None:
+        num = f"{f.low:,}–{f.high:,}"
+    else:
+        prefix = {"at_least": "≥", "at_most": "≤", "approx": "~"}.get(f.qualifier, "")
+        num = f"{prefix}{f.value:,}"
+    day = f.as_of.strftime("%-d %b %Y") if f.as_of else "undated"
+    who = f.originator[len("outlet:"):] + " (own figure)" if f.originator.startswith("outlet:") else f.originator
+    return f"{who} {num} ({day})"
+
+
+def _days(a: Figure, b: Figure) -> int | None:
+    if a.as_of is None or b.as_of is None:
+        return None
+    return abs((a.as_of - b.as_of).days)
+
+
+def relate(newer: Figure, older: Figure, window_days: int = 2) -> Decision | None:
+    """The relation of ``newer`` to ``older`` (same metric), or None when unrelated.
+
+    >>> from datetime import date
+    >>> a = Figure(1, "killed", 400, "exact", 400, 400, "cumulative", "m", "WHO", date(2024, 1, 2), "2")
+    >>> b = Figure(2, "killed", 40, "exact", 40, 40, "cumulative", "m", "UN OCHA", date(2024, 1, 2), "1")
+    >>> relate(a, b).relation
+    'contradicts'
+    """
+    if newer.metric != older.metric or newer.id == older.id:
+        return None
+    score = overlap_score(newer, older)
+    pair = f"{_fmt_figure(newer)} vs {_fmt_figure(older)}"
+    if newer.originator == older.originator:
+        if newer.value == older.value:
+            return Decision(newer.id, older.id, "repeats", 1.0, f"{pair}: same figure again")
+        if newer.value < older.value and newer.kind in RUNNING_TOTALS and newer.scope == "cumulative":
+            return Decision(newer.id, older.id, "revises_down", score,
+                            f"{pair}: running total fell by {older.value - newer.value:,}")
+        moved = "rose" if newer.value > older.value else "fell"
+        return Decision(newer.id, older.id, "updates", score,
+                        f"{pair}: figure {moved} by {abs(newer.value - older.value):,}")
+    days = _days(newer, older)
+    if days is None or days > window_days:
+        return None
+    if compatible(newer, older):
+        return Decision(newer.id, older.id, "agrees", score, f"{pair}: compatible")
+    return Decision(newer.id, older.id, "contradicts", round(1 - score, 4), f"{pair}: no overlap")

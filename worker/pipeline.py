@@ -1,0 +1,243 @@
+"""The imperative shell: one transaction per article — load → core → persist.
+
+The CLI and the Celery tasks both call these functions; neither holds logic of its own.
+"""
+from __future__ import annotations
+
+import traceback as tb
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from store import repository as repo
+from store.db import session_scope
+from store.models import Article, Claim, ClaimLink, Flag
+from worker import settings
+from worker.core.fingerprint import content_hash, copy_similarity
+from worker.core.relate import Decision, Figure, metric_key, originator, relate
+from worker.core.types import Aliases, ArticleIn
+
+
+@dataclass
+class Outcome:
+    """What happened to one article."""
+
+    article: str
+    status: str  # stored · known · rejected · failed
+    reason: str | None = None
+    claims: int = 0
+    links: Counter = field(default_factory=Counter)
+    article_pk: int | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    """Thresholds the pipeline passes to the core."""
+
+    window_days: int = 2
+    review_relations: tuple[str, ...] = ("contradicts", "revises_down")
+
+    @classmethod
+    def from_env(cls) -> Config:
+        return cls(window_days=settings.window_days(), review_relations=settings.review_relations())
+
+
+def figure(c: Claim) -> Figure:
+    return Figure(id=c.id, kind=c.kind, value=c.value, qualifier=c.qualifier, low=c.low, high=c.high,
+                  scope=c.scope, metric=c.metric, originator=c.originator, as_of=c.as_of,
+                  order_key=c.order_key)
+
+
+def order_key(as_of: date | None, published: date | None, chash: str, start: int) -> str:
+    """A total order of claims that does not depend on when they were ingested."""
+    d = as_of.isoformat() if as_of else "0000-00-00"
+    p = published.isoformat() if published else "0000-00-00"
+    return f"{d}|{p}|{chash[:24]}|{start:010d}"
+
+
+def _copy_rank(article: Article) -> tuple:
+    return (article.published or date.max, article.content_hash)
+
+
+def _outlet_name(article: Article) -> str | None:
+    return article.outlet.name if article.outlet else None
+
+
+# ---- linking ---------------------------------------------------------------------------
+
+def _apply(session: Session, d: Decision | None, cfg: Config, counter: Counter) -> None:
+    if d is None:
+        return
+    if repo.insert_ignore(session, ClaimLink, {"a_id": d.a, "b_id": d.b, "relation": d.relation,
+                                                "score": d.score, "reason": d.reason}, ["a_id", "b_id"]):
+        counter[d.relation] += 1
+        if d.relation in cfg.review_relations:
+            open_flag(session, d)
+
+
+def open_flag(session: Session, d: Decision) -> None:
+    """Open a review flag for a link, or note new evidence on an existing one."""
+    from worker import review  # noqa: PLC0415 - review imports pipeline helpers
+
+    review.flag_link(session, d)
+
+
+def _ordered(x: Claim, y: Claim) -> tuple[Claim, Claim]:
+    return (x, y) if x.order_key > y.order_key else (y, x)
+
+
+def link_claim(session: Session, claim: Claim, cfg: Config, counter: Counter) -> None:
+    """Link ``claim`` into its metric as if every claim had arrived in order (SPEC §3)."""
+    if claim.as_of is None:
+        return
+    prev, nxt = repo.chain_neighbours(session, claim.metric, claim.originator, claim.order_key)
+    if prev is not None and nxt is not None:
+        stale = repo.link_between(session, nxt.id, prev.id)
+        if stale is not None:
+            counter[f"-{stale.relation}"] += 1
+            repo.delete_link(session, stale)
+    if prev is not None:
+        _apply(session, relate(figure(claim), figure(prev), cfg.window_days), cfg, counter)
+    if nxt is not None:
+        _apply(session, relate(figure(nxt), figure(claim), cfg.window_days), cfg, counter)
+    for other in repo.window_claims(session, claim, cfg.window_days):
+        newer, older = _ordered(claim, other)
+        _apply(session, relate(figure(newer), figure(older), cfg.window_days), cfg, counter)
+
+
+def unlink_claim(session: Session, claim: Claim, counter: Counter) -> None:
+    """Take ``claim`` out of the link graph, closing the gap in its originator's chain."""
+    for link in repo.links_of(session, claim.id):
+        counter[f"-{link.relation}"] += 1
+        repo.delete_link(session, link)
+    session.flush()
+
+
+def relink_chain_gap(session: Session, claim: Claim, cfg: Config, counter: Counter) -> None:
+    """After ``claim`` left its chain, join its former neighbours."""
+    prev, nxt = repo.chain_neighbours(session, claim.metric, claim.originator, claim.order_key)
+    if prev is not None and nxt is not None:
+        _apply(session, relate(figure(nxt), figure(prev), cfg.window_days), cfg, counter)
+
+
+def set_originator(session: Session, claim: Claim, new: str, cfg: Config, counter: Counter) -> bool:
+    """Move a claim to another originator, relinking what that changes."""
+    if claim.originator == new:
+        return False
+    unlink_claim(session, claim, counter)
+    relink_chain_gap(session, claim, cfg, counter)
+    claim.originator = new
+    session.flush()
+    link_claim(session, claim, cfg, counter)
+    return True
+
+
+# ---- copies ----------------------------------------------------------------------------
+
+def resolve_copies(session: Session, article: Article, cfg: Config, counter: Counter) -> Article:
+    """Find stored copies of ``article`` (syndication, light rewrites); return the original.
+
+    The original is the earliest copy (published, then content hash), whatever order
+    they arrived in; unattributed figures in every copy originate with its outlet.
+    """
+    figures = [(c.kind, c.value, c.as_of) for c in article.claims]
+    copies = [a for a in repo.copy_candidates(session, article.id, figures)
+              if copy_similarity(a.text, article.text) > 0]
+    if not copies:
+        return article
+    group = [article, *copies]
+    original = min(group, key=_copy_rank)
+    owner = originator(None, _outlet_name(original))
+    for member in group:
+        want = None if member is original else original.id
+        if member.copy_of_id != want:
+            member.copy_of_id = want
+        for claim in repo.unattributed_claims(session, member.id):
+            if member is article:
+                claim.originator = owner  # not linked yet: the caller links it
+            else:
+                set_originator(session, claim, owner, cfg, counter)
+    session.flush()
+    return original
+
+
+# ---- one article -----------------------------------------------------------------------
+
+def store_article(session: Session, art: ArticleIn, aliases: Aliases, cfg: Config,
+                  origin: str = "") -> Outcome:
+    """Store one article with its claims and links, inside the caller's transaction."""
+    from worker.core.extract import extract
+
+    chash = content_hash(art.text)
+    if repo.article_by_hash(session, chash) is not None:
+        return Outcome(art.id, "known")
+    same_id = repo.article_by_ext_id(session, art.id)
+    if same_id is not None:
+        return Outcome(art.id, "rejected", f"article id {art.id!r} is already stored with a different text")
+    out_id = repo.outlet_id(session, art.outlet)
+    if repo.article_by_outlet_url(session, out_id, art.url) is not None:
+        return Outcome(art.id, "rejected", f"url {art.url} of {art.outlet} is already stored with a different text")
+
+    claims = extract(art, aliases)
+    row = Article(ext_id=art.id, content_hash=chash, outlet_id=out_id, url=art.url,
+                  published=art.published, title=art.title, text=art.text)
+    session.add(row)
+    session.flush()
+    outcome = Outcome(art.id, "stored", claims=len(claims), article_pk=row.id)
+    keys = set()
+    for c in claims:
+        m = metric_key(c.kind, c.region, c.subject_class, c.scope, c.period)
+        keys.add(m)
+        keys.add(f"copy:{c.kind}:{c.value}")
+    repo.lock_keys(session, keys)
+    rows = []
+    for c in claims:
+        rows.append(Claim(
+            article_id=row.id, kind=c.kind, value=c.value, qualifier=c.qualifier, low=c.low, high=c.high,
+            scope=c.scope, period=c.period, subject=c.subject, subject_class=c.subject_class or "people",
+            location=c.location, region=c.region or "", source=c.source,
+            source_id=repo.source_id(session, c.source_canonical, c.source),
+            originator=originator(c.source_canonical, art.outlet), as_of=c.as_of,
+            quote=c.quote, start=c.start, end=c.end,
+            metric=metric_key(c.kind, c.region, c.subject_class, c.scope, c.period),
+            order_key=order_key(c.as_of, art.published, chash, c.start)))
+    session.add_all(rows)
+    session.flush()
+    session.refresh(row)
+    resolve_copies(session, row, cfg, outcome.links)
+    for claim in sorted(rows, key=lambda r: r.order_key):
+        link_claim(session, claim, cfg, outcome.links)
+    return outcome
+
+
+def ingest_one(engine: Engine, art: ArticleIn, aliases: Aliases, cfg: Config, origin: str = "") -> Outcome:
+    """One article, one transaction. Failures are recorded, never raised past here."""
+    try:
+        with session_scope(engine) as session:
+            outcome = store_article(session, art, aliases, cfg, origin)
+            if outcome.status == "rejected":
+                repo.record_rejection(session, origin or art.id, art.id, outcome.reason)
+            return outcome
+    except Exception as e:  # noqa: BLE001 - recorded with its traceback, the run goes on
+        reason = f"{type(e).__name__}: {e}".splitlines()[0][:500]
+        with session_scope(engine) as session:
+            repo.record_rejection(session, origin or art.id, art.id, reason,
+                                  payload=article_payload(art), traceback=tb.format_exc()[-4000:],
+                                  status="failed")
+        return Outcome(art.id, "failed", reason)
+
+
+def article_payload(art: ArticleIn) -> dict:
+    """The SPEC §1 JSON of an article (for retries and the queue)."""
+    return {"id": art.id, "url": art.url, "outlet": art.outlet,
+            "published": art.published.isoformat() if art.published else None,
+            "title": art.title, "text": art.text}
+
+
+def record_rejection(engine: Engine, origin: str, article: str | None, reason: str,
+                     payload: dict | None = None) -> None:
+    with session_scope(engine) as session:
+        repo.record_rejection(session, origin, article, reason, payload=payload)

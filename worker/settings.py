@@ -1,0 +1,65 @@
+"""Configuration, read from the environment by functions (never at import time)."""
+from __future__ import annotations
+
+import os
+
+DEFAULT_DATABASE_URL = "sqlite:///claimtrack.db"
+
+
+def database_url() -> str:
+    """Where the store lives: ``CLAIMTRACK_DATABASE_URL`` or a SQLite file here.
+
+    ``postgresql://`` urls are routed to psycopg 3 (``postgresql+psycopg://``).
+    """
+    url = os.environ.get("CLAIMTRACK_DATABASE_URL") or DEFAULT_DATABASE_URL
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def broker_url() -> str | None:
+    """The Celery broker (Redis), or None for the embedded in-process mode."""
+    return os.environ.get("CLAIMTRACK_BROKER_URL") or None
+
+
+def aliases_file() -> str | None:
+    """An optional user JSON file extending the shipped alias tables."""
+    return os.environ.get("CLAIMTRACK_ALIASES") or None
+
+
+def max_article_bytes() -> int:
+    """Articles larger than this are rejected as gigantic (default 20 MB)."""
+    return int(os.environ.get("CLAIMTRACK_MAX_ARTICLE_BYTES", str(20 * 1024 * 1024)))
+
+
+def window_days() -> int:
+    """How far apart two as_of dates may be and still be 'the same time window'."""
+    return int(os.environ.get("CLAIMTRACK_WINDOW_DAYS", "2"))
+
+
+def visibility_timeout() -> int:
+    """Seconds before Redis redelivers an unacknowledged task."""
+    return int(os.environ.get("CLAIMTRACK_VISIBILITY_TIMEOUT", "3600"))
+
+
+def worker_concurrency() -> int:
+    """Worker processes per `claimtrack worker`."""
+    return int(os.environ.get("CLAIMTRACK_CONCURRENCY", "2"))
+
+
+def recheck_days() -> int:
+    """How many days back the scheduled re-check looks."""
+    return int(os.environ.get("CLAIMTRACK_RECHECK_DAYS", "14"))
+
+
+def recheck_interval() -> float:
+    """Seconds between scheduled re-checks (Celery beat)."""
+    return float(os.environ.get("CLAIMTRACK_RECHECK_INTERVAL", "3600"))
+
+
+def review_relations() -> tuple[str, ...]:
+    """Relations that open a review flag (``CLAIMTRACK_REVIEW_RELATIONS``, comma-separated)."""
+    raw = os.environ.get("CLAIMTRACK_REVIEW_RELATIONS", "contradicts,revises_down")
+    return tuple(r.strip() for r in raw.split(",") if r.strip())

@@ -1,0 +1,39 @@
+"""Shaping stored rows into the JSON of SPEC §2 and §5 (no queries here)."""
+from __future__ import annotations
+
+from store.models import Claim, ClaimLink
+
+CLAIM_FIELDS = ("article", "kind", "value", "qualifier", "low", "high", "scope", "period", "subject",
+                "location", "region", "source", "source_canonical", "originator", "as_of", "outlet",
+                "url", "quote", "start", "end")
+LINK_SIDE_FIELDS = ("article", "kind", "value", "qualifier", "low", "high", "source_canonical",
+                    "originator", "as_of", "quote", "start", "end")
+
+
+def claim_json(c: Claim) -> dict:
+    """One stored claim as the fields of SPEC §2 (plus originator, outlet and url)."""
+    art = c.article
+    return {
+        "article": art.ext_id, "kind": c.kind, "value": c.value, "qualifier": c.qualifier,
+        "low": c.low, "high": c.high, "scope": c.scope, "period": c.period, "subject": c.subject,
+        "location": c.location, "region": c.region or None, "source": c.source,
+        "source_canonical": c.source_canonical, "originator": display_originator(c.originator),
+        "as_of": c.as_of.isoformat() if c.as_of else None,
+        "outlet": art.outlet.name if art.outlet else None, "url": art.url,
+        "quote": c.quote, "start": c.start, "end": c.end,
+    }
+
+
+def display_originator(o: str) -> str:
+    """``outlet:apnews.com`` → ``apnews.com (own figure)``."""
+    return o[len("outlet:"):] + " (own figure)" if o.startswith("outlet:") else o
+
+
+def link_json(link: ClaimLink) -> dict:
+    """One link as SPEC §5: relation, reason, score and sides ``a`` (newer) and ``b`` (earlier)."""
+    def side(c: Claim) -> dict:
+        full = claim_json(c)
+        return {k: full[k] for k in LINK_SIDE_FIELDS}
+
+    return {"relation": link.relation, "score": link.score, "reason": link.reason,
+            "a": side(link.a), "b": side(link.b)}
