@@ -208,3 +208,8 @@ def rejections(session: Session, status: str | None = None) -> list[Rejection]:
         stmt = stmt.where(Rejection.status == status)
     return list(session.scalars(stmt))
 
+
+
+def claims_since(session: Session, since: date) -> list[Claim]:
+    """Claims as of ``since`` or later, in their ingestion-independent order."""
+    return list(session.scalars(select(Claim).where(Claim.as_of >= since).order_by(Claim.order_key)))

@@ -303,6 +303,17 @@ def db_upgrade(revision: str) -> None:
     _out().print(f"database at {url.split('@')[-1]} is at {revision}")
 
 
+def _register_commands() -> None:
+    # queue and review commands live in their own modules (one concern per module)
+    from worker import cli_queue, cli_review
+
+    cli_queue.register(cli)
+    cli_review.register(cli)
+
+
+_register_commands()
+
+
 def main() -> None:
     cli(prog_name="claimtrack")
 

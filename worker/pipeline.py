@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from store import repository as repo
 from store.db import session_scope
-from store.models import Article, Claim, ClaimLink, Flag
+from store.models import Article, Claim, ClaimLink, utcnow
 from worker import settings
 from worker.core.fingerprint import content_hash, copy_similarity
 from worker.core.relate import Decision, Figure, metric_key, originator, relate
@@ -166,6 +166,27 @@ def resolve_copies(session: Session, article: Article, cfg: Config, counter: Cou
 
 # ---- one article -----------------------------------------------------------------------
 
+def _lock_keys(claims) -> set[str]:
+    """Metrics the claims touch, and their figures (copies of one story share figures)."""
+    keys = set()
+    for c in claims:
+        keys.add(metric_key(c.kind, c.region, c.subject_class, c.scope, c.period))
+        keys.add(f"copy:{c.kind}:{c.value}")
+    return keys
+
+
+def _claim_rows(session: Session, row: Article, art: ArticleIn, claims) -> list[Claim]:
+    return [Claim(
+        article_id=row.id, kind=c.kind, value=c.value, qualifier=c.qualifier, low=c.low, high=c.high,
+        scope=c.scope, period=c.period, subject=c.subject, subject_class=c.subject_class or "people",
+        location=c.location, region=c.region or "", source=c.source,
+        source_id=repo.source_id(session, c.source_canonical, c.source),
+        originator=originator(c.source_canonical, art.outlet), as_of=c.as_of,
+        quote=c.quote, start=c.start, end=c.end,
+        metric=metric_key(c.kind, c.region, c.subject_class, c.scope, c.period),
+        order_key=order_key(c.as_of, art.published, row.content_hash, c.start)) for c in claims]
+
+
 def store_article(session: Session, art: ArticleIn, aliases: Aliases, cfg: Config,
                   origin: str = "") -> Outcome:
     """Store one article with its claims and links, inside the caller's transaction."""
@@ -182,28 +203,17 @@ def store_article(session: Session, art: ArticleIn, aliases: Aliases, cfg: Confi
         return Outcome(art.id, "rejected", f"url {art.url} of {art.outlet} is already stored with a different text")
 
     claims = extract(art, aliases)
-    row = Article(ext_id=art.id, content_hash=chash, outlet_id=out_id, url=art.url,
-                  published=art.published, title=art.title, text=art.text)
-    session.add(row)
-    session.flush()
+    # insert-or-ignore on the content hash: a copy of this task running at the same
+    # time stores the article once, the other finds it known
+    if not repo.insert_ignore(session, Article, {
+            "ext_id": art.id, "content_hash": chash, "outlet_id": out_id, "url": art.url,
+            "published": art.published, "title": art.title, "text": art.text,
+            "ingested_at": utcnow()}, ["content_hash"]):
+        return Outcome(art.id, "known")
+    row = repo.article_by_hash(session, chash)
     outcome = Outcome(art.id, "stored", claims=len(claims), article_pk=row.id)
-    keys = set()
-    for c in claims:
-        m = metric_key(c.kind, c.region, c.subject_class, c.scope, c.period)
-        keys.add(m)
-        keys.add(f"copy:{c.kind}:{c.value}")
-    repo.lock_keys(session, keys)
-    rows = []
-    for c in claims:
-        rows.append(Claim(
-            article_id=row.id, kind=c.kind, value=c.value, qualifier=c.qualifier, low=c.low, high=c.high,
-            scope=c.scope, period=c.period, subject=c.subject, subject_class=c.subject_class or "people",
-            location=c.location, region=c.region or "", source=c.source,
-            source_id=repo.source_id(session, c.source_canonical, c.source),
-            originator=originator(c.source_canonical, art.outlet), as_of=c.as_of,
-            quote=c.quote, start=c.start, end=c.end,
-            metric=metric_key(c.kind, c.region, c.subject_class, c.scope, c.period),
-            order_key=order_key(c.as_of, art.published, chash, c.start)))
+    repo.lock_keys(session, _lock_keys(claims))
+    rows = _claim_rows(session, row, art, claims)
     session.add_all(rows)
     session.flush()
     session.refresh(row)
@@ -241,3 +251,104 @@ def record_rejection(engine: Engine, origin: str, article: str | None, reason: s
                      payload: dict | None = None) -> None:
     with session_scope(engine) as session:
         repo.record_rejection(session, origin, article, reason, payload=payload)
+
+
+# ---- re-processing and re-checks ---------------------------------------------------------
+
+def desired_links(session: Session, claim: Claim, cfg: Config) -> dict[tuple[int, int], Decision]:
+    """Every link ``claim`` should take part in, computed from the store as it is now."""
+    want: dict[tuple[int, int], Decision] = {}
+    if claim.as_of is None:
+        return want
+    prev, nxt = repo.chain_neighbours(session, claim.metric, claim.originator, claim.order_key)
+    pairs = []
+    if prev is not None:
+        pairs.append((claim, prev))
+    if nxt is not None:
+        pairs.append((nxt, claim))
+    pairs.extend(_ordered(claim, o) for o in repo.window_claims(session, claim, cfg.window_days))
+    for newer, older in pairs:
+        d = relate(figure(newer), figure(older), cfg.window_days)
+        if d is not None:
+            want[(d.a, d.b)] = d
+    return want
+
+
+def relink(session: Session, claim: Claim, cfg: Config, counter: Counter) -> int:
+    """Make ``claim``'s stored links equal to what they should be; return how many changed.
+
+    Idempotent: a second run changes nothing.
+    """
+    want = desired_links(session, claim, cfg)
+    changed = 0
+    for link in repo.links_of(session, claim.id):
+        d = want.pop((link.a_id, link.b_id), None)
+        if d is None:
+            counter[f"-{link.relation}"] += 1
+            repo.delete_link(session, link)
+            changed += 1
+        elif (d.relation, d.reason) != (link.relation, link.reason):
+            counter[f"~{link.relation}>{d.relation}"] += 1
+            link.relation, link.score, link.reason = d.relation, d.score, d.reason
+            if d.relation in cfg.review_relations:
+                open_flag(session, d)
+            changed += 1
+    for d in want.values():
+        before = sum(counter.values())
+        _apply(session, d, cfg, counter)
+        changed += sum(counter.values()) != before
+    session.flush()
+    return changed
+
+
+def reprocess_article(session: Session, article_pk: int, aliases: Aliases, cfg: Config) -> Outcome | None:
+    """Extract a stored article again (e.g. after the alias tables changed) and relink it.
+
+    Returns None when there is no such article (a task for a deleted row is a no-op).
+    """
+    from worker.core.extract import extract
+
+    row = session.get(Article, article_pk)
+    if row is None:
+        return None
+    counter: Counter = Counter()
+    for claim in list(row.claims):
+        unlink_claim(session, claim, counter)
+        relink_chain_gap_after_delete(session, claim, cfg, counter)
+    session.expire(row, ["claims"])
+    art = ArticleIn(id=row.ext_id, text=row.text, title=row.title, url=row.url,
+                    outlet=row.outlet.name if row.outlet else None, published=row.published)
+    claims = extract(art, aliases)
+    repo.lock_keys(session, _lock_keys(claims))
+    rows = _claim_rows(session, row, art, claims)
+    session.add_all(rows)
+    session.flush()
+    session.refresh(row)
+    resolve_copies(session, row, cfg, counter)
+    for claim in sorted(rows, key=lambda r: r.order_key):
+        link_claim(session, claim, cfg, counter)
+    return Outcome(row.ext_id, "stored", claims=len(rows), links=counter, article_pk=row.id)
+
+
+def relink_chain_gap_after_delete(session: Session, claim: Claim, cfg: Config, counter: Counter) -> None:
+    """Delete ``claim`` and join the neighbours it separated in its originator's chain."""
+    metric, who, key = claim.metric, claim.originator, claim.order_key
+    session.delete(claim)
+    session.flush()
+    prev, nxt = repo.chain_neighbours(session, metric, who, key)
+    if prev is not None and nxt is not None:
+        _apply(session, relate(figure(nxt), figure(prev), cfg.window_days), cfg, counter)
+
+
+def recheck(session: Session, since: date, cfg: Config) -> tuple[int, int, Counter]:
+    """Re-link every claim as of ``since`` or later; returns (examined, changed, counter).
+
+    Catches what arrived out of order while another writer held the metric, and
+    re-evaluates flags whose evidence moved.
+    """
+    counter: Counter = Counter()
+    examined = changed = 0
+    for claim in repo.claims_since(session, since):
+        examined += 1
+        changed += relink(session, claim, cfg, counter)
+    return examined, changed, counter
