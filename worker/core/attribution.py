@@ -1,0 +1,299 @@
+"""Who says so: find attributions in a sentence and name the authority.
+
+Patterns news uses: "according to X", "X said", "said X", "X reported",
+"citing X", "X said in a statement", "X's latest figures", "figures from X",
+headlines ending ": Ministry" or ", UN says", and references back to a
+source named earlier ("the ministry said", "it added", "Al-Qudra added").
+
+Names are normalised with the alias table (exact, then contained alias, then
+rapidfuzz), generic authorities ("the health ministry") are completed with
+the place the article is about. The :class:`SourceMemory` that resolves
+back-references is updated in O(1) per source, so attribution stays linear.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process, utils
+
+from worker.core.types import Aliases
+
+SAY_VERBS = (r"said|says|say|told|tells|reported|reports|report|announced|announces|stated|states"
+             r"|added|adds|confirmed|confirms|estimated|estimates|noted|notes|wrote|writes"
+             r"|indicated|indicates|recorded|records|counted|tallied|put|puts|showed|shows"
+             r"|warned|warns|revealed|reveals|claimed|claims|declared|updated|published|documented"
+             r"|registered|verified|acknowledged|explained|mentioned|highlighted|tweeted|posted")
+_ABBR_DOT = r"(?<=[A-Z])\.|(?<=\bDr)\.|(?<=\bMr)\.|(?<=\bMs)\.|(?<=\bGen)\.|(?<=\bSt)\.|(?<=\bSgt)\."
+# a source phrase written after a cue: up to punctuation, dots of "U.N." allowed
+_TAIL = rf"(?P<src>(?:[^,;:!?\n.\"“”()]|{_ABBR_DOT}|\([^()\n]{{1,60}}\))+)"
+_APPOSITIVE = r"(?P<app>,\s+(?:Dr\.\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}(?=\s*[.;]?\s*$))?"
+
+ACCORDING_RE = re.compile(rf"\b(?:according\s+to|citing|cited\s+by|per)\s+{_TAIL}{_APPOSITIVE}", re.I)
+FIGURES_FROM_RE = re.compile(
+    rf"\b(?:figures|data|statistics|estimates|numbers|tally|count|report|reports|assessment)\s+"
+    rf"(?:released\s+|published\s+|issued\s+|compiled\s+)?(?:from|by|of)\s+{_TAIL}", re.I)
+POSSESSIVE_RE = re.compile(
+    r"(?P<src>(?:the\s+)?(?:[A-Z][\w.&-]*\s+){0,5}[A-Z][\w.&-]*)['’]s?\s+(?:latest\s+|new\s+|own\s+|official\s+|daily\s+)?"
+    r"(?:figures|data|tally|count|statistics|report|estimate|toll|update|numbers)\b")
+SAY_RE = re.compile(rf"\b(?:(?:has|have|had|also|further|later|then)\s+)*(?:{SAY_VERBS})\b")
+SAID_X_RE = re.compile(
+    rf"(?:[,”\"’]\s*|^)(?:said|says|added|told|reported|wrote)\s+(?P<src>(?:the\s+)?[A-Za-z][^,.;:!?\n\"“”]{{1,80}})")
+HEADLINE_RE = re.compile(
+    r"(?:(?::|\s[-–—|])\s*(?P<a>[A-Z][\w .’'&()-]{1,50}?)\s*$)"
+    r"|(?:,\s*(?P<b>[A-Z][\w .’'&()-]{1,50}?)\s+(?:says?|reports?|confirms?)\s*$)")
+_CLAUSE_CUT_RE = re.compile(r"[,;:“”\"()—–]|\s-\s|\bthat\b|\bwhile\b|\band\s+(?=[a-z]+\s+(?:said|says))|\bbut\b",
+                            re.I)
+_TRIM_TAIL_RE = re.compile(
+    r"\s+(?:on|last|this|early|late|in\s+(?:a|its|his|her|their)|at\s+a|as\s+of|which|who|when|to|after|"
+    r"earlier|yesterday|today|tonight|citing|via|through|over|from\s+\w+day)\b.*$", re.I)
+_LEAD_TRIM_RE = re.compile(
+    r"^(?:(?:in|on)\s+(?:a|its|the)\s+[\w\s]{0,30}?,\s*)?(?:(?:and|but|as|while|also|however|meanwhile)\s+)+", re.I)
+_PRONOUNS = frozenset({"it", "they", "he", "she", "the ministry", "ministry", "the office", "the agency",
+                       "the organisation", "the organization", "the report", "the ngo", "the group",
+                       "the statement", "the spokesman", "the spokesperson", "the army", "the military",
+                       "the department", "the authority", "the government", "the body", "the monitor",
+                       "the observatory", "the un agency", "the agency's"})
+_NOT_SOURCE_RE = re.compile(
+    r"\d|\b(?:killed|wounded|injured|died|dead|people|were|was|is|are|been|have|has|had|this|there|which|who|"
+    r"what|when|where|we|i|you|witnesses|residents|survivors|families|one|some|many|others)\b", re.I)
+_GENERIC_HEALTH_RE = re.compile(r"\b(?:health|medical)\s+(?:ministry|authorit|officials|services|department)"
+                                r"|\bministry\s+of\s+(?:public\s+)?health\b", re.I)
+_DEMONYMS = {
+    "palestinian": "Palestinian", "israeli": "Israeli", "israel": "Israeli", "sudanese": "Sudan",
+    "sudan": "Sudan", "syrian": "Syrian", "syria": "Syrian", "turkish": "Turkish", "turkey": "Turkish",
+    "lebanese": "Lebanese", "lebanon": "Lebanese", "ukrainian": "Ukrainian", "ukraine": "Ukrainian",
+    "russian": "Russian", "russia": "Russian", "libyan": "Libyan", "libya": "Libyan",
+    "moroccan": "Moroccan", "morocco": "Moroccan", "afghan": "Afghan", "pakistani": "Pakistani",
+    "iranian": "Iranian", "iraqi": "Iraqi", "yemeni": "Yemeni", "egyptian": "Egyptian",
+    "ethiopian": "Ethiopian", "somali": "Somali", "haitian": "Haitian", "american": "US",
+    "u.s.": "US", "us": "US", "british": "British", "chadian": "Chad", "congolese": "Congolese",
+}
+_GOV_ROLE_RE = re.compile(r"\b(?:president|prime\s+minister|vice\s+president|minister|government|govt|cabinet|"
+                          r"foreign\s+ministry|interior\s+ministry|presidency|officials|authorities|state\s+media|"
+                          r"state\s+news|spokes(?:man|woman|person)\s+for\s+the\s+government)\b", re.I)
+_MILITARY_RE = re.compile(r"\b(?:army|military|armed\s+forces|defen[cs]e\s+forces|defen[cs]e\s+ministry)\b", re.I)
+# region -> the prefix news uses for its health ministry
+_MINISTRY_PREFIX = {"Gaza Strip": "Gaza", "West Bank": "Palestinian", "Palestinian territories": "Palestinian"}
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """A source phrase in the text: ``raw`` as written, ``canonical`` normalised."""
+
+    start: int
+    end: int
+    raw: str
+    canonical: str | None
+
+
+@dataclass
+class SourceMemory:
+    """What earlier sentences named, to resolve "the ministry said", "it added".
+
+    Mutable on purpose and private to one ``extract`` call: it is the state
+    of a left-to-right reading of one article.
+    """
+
+    last: str | None = None
+    by_head: dict[str, str] = field(default_factory=dict)
+    by_name: dict[str, str] = field(default_factory=dict)
+
+    def remember(self, raw: str, canonical: str) -> None:
+        self.last = canonical
+        for word in re.findall(r"[a-z]{3,}", canonical.lower() + " " + raw.lower()):
+            self.by_head[word] = canonical
+        for name in re.findall(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b|\bal-[A-Z][a-z]+\b", raw):
+            if len(name) > 3:
+                self.by_name[name.lower()] = canonical
+
+
+@dataclass(frozen=True)
+class SourceIndex:
+    """Alias lookups built once per :class:`Aliases` value."""
+
+    exact: dict[str, str]
+    contained: re.Pattern[str] | None
+    choices: list[str]
+
+
+def build_source_index(aliases: Aliases) -> SourceIndex:
+    """Index the source alias table for exact, contained and fuzzy lookup."""
+    exact: dict[str, str] = {}
+    for canonical, names in aliases.sources.items():
+        for n in (canonical, *names):
+            exact.setdefault(_norm(n), canonical)
+    keys = sorted((k for k in exact if len(k) >= 2), key=len, reverse=True)
+    contained = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in keys) + r")\b") if keys else None
+    return SourceIndex(exact, contained, list(exact))
+
+
+def _norm(s: str) -> str:
+    s = s.lower().replace("’", "'").replace("u.n.", "un").replace("u.s.", "us")
+    s = re.sub(r"'s\b", "", s)
+    s = re.sub(r"^(?:the|a|an)\s+", "", s.strip())
+    return " ".join(re.sub(r"[^\w&'()-]+", " ", s).split())
+
+
+def find_attributions(text: str, start: int, end: int, headline: bool = False) -> list[tuple[int, int, str]]:
+    """Source phrases ``(start, end, raw)`` in ``text[start:end]``."""
+    found: list[tuple[int, int, str]] = []
+    sent = text[start:end]
+    for rx in (ACCORDING_RE, FIGURES_FROM_RE):
+        for m in rx.finditer(sent):
+            raw = _clean_tail(m.group("src"))
+            app = m.groupdict().get("app")
+            if raw and app and rx is ACCORDING_RE:
+                raw = raw + app
+            if raw:
+                s0 = start + m.start("src")
+                found.append((s0, s0 + len(raw), raw))
+    for m in POSSESSIVE_RE.finditer(sent):
+        raw = m.group("src").strip()
+        if raw and not _NOT_SOURCE_RE.search(raw):
+            found.append((start + m.start("src"), start + m.start("src") + len(raw), raw))
+    for m in SAY_RE.finditer(sent):
+        np = _np_before(sent, m.start())
+        if np is not None:
+            a, raw = np
+            found.append((start + a, start + a + len(raw), raw))
+    for m in SAID_X_RE.finditer(sent):
+        raw = _clean_tail(m.group("src"))
+        if raw and not _NOT_SOURCE_RE.search(raw) and len(raw.split()) <= 12:
+            found.append((start + m.start("src"), start + m.start("src") + len(raw), raw))
+    if headline:
+        m = HEADLINE_RE.search(sent)
+        if m:
+            g = "a" if m.group("a") else "b"
+            raw = m.group(g).strip()
+            if raw and not _NOT_SOURCE_RE.search(raw) and len(raw.split()) <= 6:
+                found.append((start + m.start(g), start + m.start(g) + len(raw), raw))
+    found.sort()
+    # drop phrases nested in a longer one
+    out: list[tuple[int, int, str]] = []
+    for f in found:
+        if out and f[0] < out[-1][1]:
+            if f[1] - f[0] > out[-1][1] - out[-1][0]:
+                out[-1] = f
+            continue
+        out.append(f)
+    return out
+
+
+def _clean_tail(raw: str) -> str:
+    raw = _TRIM_TAIL_RE.sub("", raw.strip())
+    return raw.strip(" '\"‘’“”")
+
+
+def _np_before(sent: str, verb_at: int) -> tuple[int, str] | None:
+    """The noun phrase just before a say-verb, within its clause."""
+    window_start = max(0, verb_at - 160)
+    seg = sent[window_start:verb_at]
+    cut = 0
+    for c in _CLAUSE_CUT_RE.finditer(seg):
+        # keep "(ACLED)" and "(WHO)" inside the phrase
+        if c.group(0) in "()" and re.match(r"\([A-Z]{2,}\)", seg[c.start():c.start() + 12] if c.group(0) == "(" else ""):
+            continue
+        if c.group(0) == ")" and re.search(r"\([A-Z]{2,}$", seg[:c.start()]):
+            continue
+        cut = c.end()
+    raw = seg[cut:]
+    lead = _LEAD_TRIM_RE.match(raw)
+    if lead:
+        cut += lead.end()
+        raw = raw[lead.end():]
+    raw_stripped = raw.strip()
+    if not raw_stripped:
+        return None
+    offset = window_start + cut + (len(raw) - len(raw.lstrip()))
+    if len(raw_stripped.split()) > 14 or _NOT_SOURCE_RE.search(raw_stripped):
+        return None
+    low = raw_stripped.lower()
+    if low in _PRONOUNS or raw_stripped[0].isupper() or low.startswith(("the ", "a ", "an ", "its ", "his ", "her ")):
+        return offset, raw_stripped
+    return None
+
+
+def canonical_source(raw: str, index: SourceIndex, memory: SourceMemory, region: str | None) -> str | None:
+    """The normalised authority for ``raw``, or a clean short name.
+
+    Back-references ("the ministry", "it", a surname) resolve through
+    ``memory``; generic health authorities take the article's ``region``.
+    """
+    low = _norm(raw)
+    if "citing " in low:  # "OCHA, citing IOM": the figure originates with IOM
+        low = low.split("citing ", 1)[1]
+        raw = raw[raw.lower().index("citing ") + 7:]
+    if low in ("it", "they", "he", "she") or raw.lower() in _PRONOUNS:
+        head = low.split()[-1] if low else ""
+        return memory.by_head.get(head, memory.last) if head not in ("it", "they", "he", "she") else memory.last
+    if low in index.exact:
+        return index.exact[low]
+    words = low.split()
+    if len(words) <= 3 and all(w[:1].isalpha() for w in words):
+        for w in words:
+            hit = memory.by_name.get(w) or memory.by_name.get(w.replace("al-", ""))
+            if hit and raw[:1].isupper() and not _GENERIC_HEALTH_RE.search(raw):
+                return hit
+    health = _GENERIC_HEALTH_RE.search(raw)
+    if health:
+        place = _place_word(low)
+        if place in ("Gaza",) or re.search(r"\b(?:gaza|hamas|enclave|strip)\b", low):
+            return _lookup(index, "Gaza Health Ministry") or "Gaza Health Ministry"
+        if place:
+            name = f"{place} Health Ministry"
+            return _lookup(index, name) or _lookup(index, f"{place} government") or name
+        if region:
+            prefix = _MINISTRY_PREFIX.get(region, region.split("+")[0])
+            return _lookup(index, f"{prefix} Health Ministry") or f"{prefix} Health Ministry"
+    if index.contained is not None:
+        best = None
+        for m in index.contained.finditer(low):
+            if best is None or len(m.group(0)) > len(best):
+                best = m.group(0)
+        if best and (len(best) > 3 or best.isalpha()):
+            canon = index.exact[best]
+            if canon not in ("local officials",) or len(words) <= 3:
+                return _refine_government(low, canon, index)
+    fuzzy = process.extractOne(low, index.choices, scorer=fuzz.token_sort_ratio,
+                               processor=utils.default_process, score_cutoff=88)
+    if fuzzy:
+        return index.exact[fuzzy[0]]
+    gov = _refine_government(low, None, index)
+    if gov:
+        return gov
+    if low.split()[0:1] in (["ministry"], ["office"], ["agency"]) and memory.last:
+        return memory.by_head.get(low.split()[0], memory.last)
+    return _short_name(raw)
+
+
+def _lookup(index: SourceIndex, name: str) -> str | None:
+    return index.exact.get(_norm(name))
+
+
+def _place_word(low: str) -> str | None:
+    for w in re.findall(r"[a-z.]+", low):
+        if w in _DEMONYMS:
+            return _DEMONYMS[w]
+    return None
+
+
+def _refine_government(low: str, canon: str | None, index: SourceIndex) -> str | None:
+    """"Turkey's President X" -> "Turkish government" (via the alias table)."""
+    if canon not in (None, "local officials"):
+        return canon
+    place = _place_word(low)
+    if place and _MILITARY_RE.search(low):
+        name = f"{place} military"
+        return _lookup(index, name) or name
+    if place and _GOV_ROLE_RE.search(low):
+        name = f"{place} government"
+        return _lookup(index, name) or name
+    return canon
+
+
+def _short_name(raw: str) -> str:
+    """A clean short name for an unknown source: no article, no job title tail."""
+    s = re.sub(r"^(?:the|a|an)\s+", "", raw.strip(), flags=re.I)
+    s = re.sub(r"^(?:estimates|figures|data|reports?|statistics)\s+(?:from|by|of)\s+(?:the\s+)?", "", s, flags=re.I)
+    return s.strip(" ,.'\"") or raw

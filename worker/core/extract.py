@@ -1,0 +1,474 @@
+"""Extract attributed head counts from one article (SPEC §2).
+
+Design: three compiled-regex scans over the text (sentences, numbers,
+masks for dates/times/urls), then per sentence that holds a number: kind
+words, qualifier, scope, subject, place and source. Sentences without a
+number cost one regex probe. Work is linear in the text size.
+
+    >>> from worker.core.types import ArticleIn, Aliases
+    >>> art = ArticleIn(id="a", text="At least 12 people were killed, police said.")
+    >>> [(c.kind, c.value, c.qualifier) for c in extract(art, Aliases())]
+    [('killed', 12, 'at_least')]
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from worker.core.attribution import (Attribution, SourceIndex, SourceMemory, build_source_index,
+                                     canonical_source, find_attributions)
+from worker.core.dates import DATE_CUE_RE, resolve_date
+from worker.core.kinds import (KIND_RE, NON_PEOPLE_NOUNS, PEOPLE_NOUNS, SUBJECT_CLASS,
+                               SUBJECT_PHRASE_CLASS, WEAK_WORDS)
+from worker.core.numbers import Number, find_numbers
+from worker.core.places import Place, PlaceIndex, build_place_index, find_places
+from worker.core.sentences import split_sentences
+from worker.core.types import Aliases, ArticleIn, Claim
+
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+          r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+# spans whose digits are never head counts
+MASK_RE = re.compile(
+    r"\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?|gmt|utc|hrs)\b"
+    r"|\b\d{1,2}:\d{2}\b|https?://\S+|www\.\S+|\S+@\S+\.\w+|#\d+|\+\d[\d\s().-]{7,}\d"
+    r"|\b\d+(?:\.\d+)?\s*(?:%|per\s?cent|percent|pc\b|percentage)"
+    r"|[$€£¥]\s?\d[\d,.]*(?:\s*(?:million|billion|thousand|m|bn|k)\b)?"
+    r"|\b(?:us\$|usd|eur|gbp)\s?\d[\d,.]*(?:\s*(?:million|billion|thousand|m|bn|k)\b)?"
+    rf"|\b{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b\.?(?:,?\s+\d{{4}})?"
+    rf"|\b{_MONTH}\.?,?\s+\d{{4}}\b"
+    r"|\b\d+(?:st|nd|rd|th)\b"
+    r"|\b(?:aged|ages?|age\s+of|phase|phases|no\.|number|resolution|article|level|category|magnitude|route|"
+    r"highway|flight|page|chapter|section|room|unit|platoon|brigade|division|battalion|ipc|covid|"
+    r"sura|verse|paragraph|decree|law|bill|item|gate|building|block|apartment|class|grade|week|day)\s+\d[\d.,]*"
+    r"|\b\d[\d.,]*[- ](?:year|month|week|day|hour|minute)s?[- ]old\b|\b\d+\s+years?\s+(?:old|of\s+age)\b"
+    r"|\b\d[\d.,]*-(?:magnitude|storey|story|km|mile|year|day|hour|month|week|point|metre|meter|foot|member|strong)\b"
+    r"|\b[A-Za-z]+-\d+\b|\b\d+[a-z]{1,2}\d*\b(?<!\dm)(?<!\dk)(?<!\dmn)(?<!\dbn)",
+    re.IGNORECASE,
+)
+
+AT_LEAST_RE = re.compile(
+    r"(?:at\s+least|more\s+than|over|above|upwards?\s+of|in\s+excess\s+of|exceed(?:s|ed|ing)?|"
+    r"surpass(?:es|ed|ing)?|top(?:s|ped|ping)?|cross(?:es|ed|ing)?|passed|past|beyond|north\s+of|"
+    r"no\s+(?:less|fewer)\s+than|not\s+less\s+than|a\s+minimum\s+of|greater\s+than|higher\s+than|"
+    r"larger\s+than|in\s+the\s+tens\s+of)\s*['\"‘“]?\s*$", re.IGNORECASE)
+AT_MOST_RE = re.compile(
+    r"(?:up\s+to|fewer\s+than|less\s+than|as\s+many\s+as|no\s+more\s+than|not\s+more\s+than|as\s+high\s+as|"
+    r"under|below|at\s+most|a\s+maximum\s+of|smaller\s+than|lower\s+than)\s*['\"‘“]?\s*$", re.IGNORECASE)
+APPROX_RE = re.compile(
+    r"(?:about|around|nearly|almost|some|roughly|approximately|approx\.?|close\s+to|an\s+estimated|"
+    r"estimated|approaching|circa|ca\.|~|more\s+or\s+less|in\s+the\s+region\s+of|an\s+approximate|"
+    r"the\s+estimated|reportedly)\s*['\"‘“]?\s*$", re.IGNORECASE)
+OR_MORE_RE = re.compile(r"^(?:\s*(?:or|and)\s+(?:more|above|over)\b|\+|-plus\b)", re.IGNORECASE)
+
+HYPOTHETICAL_RE = re.compile(
+    r"\b(?:could|may|might|would|will|shall|to)\s+(?:\w+ly\s+)?(?:rise|reach|surpass|exceed|climb|increase|"
+    r"double|triple|top|kill|die|flee|be\s+displaced|face|hit|soar|grow|jump|go\s+up|affect)\b"
+    r"|\b(?:expects?|expected|projects?|projected|forecasts?|forecast|predicts?|predicted|fears?|feared|"
+    r"risk|risks|threatens?|threatened|warns?\s+that|plans?\s+to|aims?\s+to|target|goal|if)\b",
+    re.IGNORECASE)
+NEGATION_RE = re.compile(r"\b(?:no|not|never|none|nobody|without)\s+$", re.IGNORECASE)
+
+PERIOD_RE = re.compile(
+    r"\b(?:in|over|during|within)\s+the\s+(?:past|last|previous|preceding)\s+(?P<h>24|48|72|twenty-four|forty-eight)"
+    r"\s+hours\b"
+    r"|\b(?:in|over|during|within)\s+the\s+(?:past|last|previous)\s+(?P<unit>day|week|month|year|hours?|days|weeks)\b"
+    r"|\b(?P<overnight>overnight)\b"
+    r"|\bsince\s+(?P<since>(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+"
+    r"(?:morning|night|evening|afternoon)|(?:this|yesterday|last)\s+(?:morning|night|evening))\b"
+    r"|\b(?:this|last)\s+(?P<this>week|month|weekend)\b"
+    r"|\b(?:in|during)\s+(?P<month>january|february|march|april|may|june|july|august|september|october|november|december)\b"
+    r"(?!\s+\d)"
+    r"|\b(?P<fromto>from\s+\w+\s+\d{1,2}\s+to\s+\w+\s+\d{1,2}(?:,\s*\d{4})?)"
+    r"|\b(?P<ontheday>on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:\s+alone)?)\b"
+    r"|\b(?P<today>today|yesterday)\s+alone\b"
+    r"|\b(?P<daily>a\s+day|per\s+day|each\s+day|every\s+day|daily)\b"
+    r"|\b(?P<lastyear>(?:same\s+month\s+)?last\s+year)\b",
+    re.IGNORECASE)
+CUMULATIVE_RE = re.compile(
+    r"\bsince\b|\bso\s+far\b|\bin\s+total\b|\btotal\b|\boverall\b|\btoll\b|\bto\s+date\b|\bwar\b|\bconflict\b"
+    r"|\bcumulative\b|\bthe\s+start\b|\bbegan\b|\bongoing\b|\bthus\s+far\b",
+    re.IGNORECASE)
+INCIDENT_RE = re.compile(
+    r"\b(?:strike|airstrike|air\s+strike|attack|raid|bombing|explosion|blast|shelling|massacre|ambush|"
+    r"shooting|stampede|crash|collision|collapse|fire|landslide|sinking|shipwreck|assault|incursion|rampage|"
+    r"stabbing|bombardment|batch|hijacking|siege\s+of)\b"
+    r"|\bon\s+(?:oct(?:ober)?\.?\s+7|7\s+october)\b|\boctober\s+7\s+attack",
+    re.IGNORECASE)
+_SAY_BEFORE_RE = re.compile(r"\b(?:said|says|told|reported|announced|stated|added|confirmed|wrote)\s*$",
+                            re.IGNORECASE)
+_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
+_SKIP_OF_RE = re.compile(r"^\s+of\s+(?:them|those|whom|these|the|its|their|his|her|our)?\s*", re.IGNORECASE)
+_LIST_SHAPE_RE = re.compile(r"^\s*(?:were|are|was|being|others?|more|in|of|among|from|at|on|,|;|\.|and)\b|^\s*[,;.)]",
+                            re.IGNORECASE)
+_ADJ_SKIP = frozenset("""
+palestinian israeli syrian turkish sudanese ukrainian russian lebanese iranian iraqi afghan yemeni
+other more additional further new newly internally unarmed innocent civilian local foreign
+young old elderly small little unaccompanied pregnant displaced missing injured wounded dead
+confirmed registered reported recorded documented identified known total
+health medical healthcare aid humanitarian relief un unrwa staff media civil defence defense rescue
+military security police army idf hamas
+""".split())
+_SUBJECT_WRITE_BAN = frozenset({"were", "are", "was", "have", "had", "has", "been", "in", "of", "and", "the"})
+
+_INDEX_CACHE: dict[int, tuple[Aliases, PlaceIndex, SourceIndex]] = {}
+
+
+@dataclass(frozen=True)
+class _Kw:
+    start: int
+    end: int
+    kind: str
+    weak: bool
+
+
+def _indexes(aliases: Aliases) -> tuple[PlaceIndex, SourceIndex]:
+    """Lookup tables for ``aliases``, built once per alias object (memoised)."""
+    hit = _INDEX_CACHE.get(id(aliases))
+    if hit is not None and hit[0] is aliases:
+        return hit[1], hit[2]
+    if len(_INDEX_CACHE) > 16:
+        _INDEX_CACHE.clear()
+    places, sources = build_place_index(aliases), build_source_index(aliases)
+    _INDEX_CACHE[id(aliases)] = (aliases, places, sources)
+    return places, sources
+
+
+def extract(article: ArticleIn, aliases: Aliases) -> list[Claim]:
+    """Every attributed head count stated in ``article.text``, in text order.
+
+    Offsets index ``article.text``; ``text[start:end] == quote`` always.
+    """
+    text = article.text or ""
+    if not text.strip():
+        return []
+    place_index, source_index = _indexes(aliases)
+    sentences = split_sentences(text)
+    masks = [m.span() for m in MASK_RE.finditer(text)]
+    mask_starts = [s for s, _ in masks]
+    numbers = [n for n in find_numbers(text) if not _masked(n, masks, mask_starts)]
+    if not numbers:
+        return []
+    num_starts = [n.start for n in numbers]
+    main_region, main_place = _main_place(text, sentences, place_index)
+    memory = SourceMemory()
+    claims: list[Claim] = []
+    last_location: tuple[str | None, str | None] = (main_place, main_region)
+    title = (article.title or "").strip()
+    for si, (s, e) in enumerate(sentences):
+        i = bisect_left(num_starts, s)
+        in_sentence: list[Number] = []
+        while i < len(numbers) and numbers[i].start < e:
+            if numbers[i].end <= e:
+                in_sentence.append(numbers[i])
+            i += 1
+        headline = si == 0 and (text[s:e] == title or text[e - 1] not in ".!?\"”")
+        if not in_sentence:
+            # still remember who was named, for "the ministry said" later on
+            if _SAY_HINT_RE.search(text, s, e):
+                _remember_sources(text, s, e, headline, source_index, memory, main_region)
+            continue
+        candidates = [n for n in in_sentence if _is_candidate(text, n, s, e)]
+        atts = _remember_sources(text, s, e, headline, source_index, memory, main_region)
+        if not candidates:
+            continue
+        found = _sentence_claims(article, text, s, e, candidates, atts, place_index, last_location)
+        if found:
+            last_location = (found[-1].location, found[-1].region)
+            claims.extend(found)
+    return claims
+
+
+_SAY_HINT_RE = re.compile(r"\b(?:said|says|according|reported|citing|told|announced|stated|confirmed|added)\b",
+                          re.IGNORECASE)
+
+
+def _remember_sources(text: str, s: int, e: int, headline: bool, index: SourceIndex,
+                      memory: SourceMemory, region: str | None) -> list[Attribution]:
+    out = []
+    for a, b, raw in find_attributions(text, s, e, headline=headline):
+        canon = canonical_source(raw, index, memory, region)
+        if canon:
+            memory.remember(raw, canon)
+        out.append(Attribution(a, b, raw, canon))
+    return out
+
+
+def _masked(n: Number, masks: list[tuple[int, int]], starts: list[int]) -> bool:
+    i = bisect_left(starts, n.end)
+    # masks are few and short; look at the two that could overlap
+    for j in (i - 1, i - 2):
+        if j >= 0 and masks[j][0] < n.end and n.start < masks[j][1]:
+            return True
+    return False
+
+
+def _main_place(text: str, sentences: list[tuple[int, int]], index: PlaceIndex) -> tuple[str | None, str | None]:
+    """The place the article is about: most named in its first sentences."""
+    counts: dict[str, int] = {}
+    first_written: dict[str, str] = {}
+    for s, e in sentences[:6]:
+        for p in find_places(text, s, e, index):
+            counts[p.region] = counts.get(p.region, 0) + 1
+            first_written.setdefault(p.region, p.written)
+    if not counts:
+        return None, None
+    region = max(counts, key=lambda r: (counts[r], -list(counts).index(r)))
+    return region, first_written[region]
+
+
+def _words_after(text: str, pos: int, limit: int, n: int = 5) -> list[re.Match[str]]:
+    out = []
+    for m in _WORD_RE.finditer(text, pos, min(limit, pos + 80)):
+        out.append(m)
+        if len(out) >= n:
+            break
+    return out
+
+
+def _is_candidate(text: str, n: Number, s: int, e: int) -> bool:
+    """Could ``n`` be a head count at all (not a year, age, amount, ...)?"""
+    surface = text[n.start:n.end]
+    if n.decimal and n.value < 1000:
+        return False  # "7.8", "2.5": no scale word, not a head count
+    before = text[max(s, n.start - 2):n.start]
+    after = text[n.end:min(e, n.end + 3)]
+    if before.endswith(("-", "/", "#", "№")) and not before.endswith(" -") and n.high is None:
+        if len(before) == 2 and before[0].isalnum():
+            return False
+    if after[:1] in ("/", "°") or after.startswith(("-year", "-strong")):
+        return False
+    words = _words_after(text, n.end, e, 4)
+    nxt = words[0].group(0).lower() if words and words[0].start() - n.end <= 2 else ""
+    plain4 = surface.isdigit() and len(surface) == 4
+    if plain4 and 1800 <= n.value <= 2100 and nxt not in PEOPLE_NOUNS and not KIND_RE.match(nxt or "x"):
+        return False
+    # head noun: skip adjectives; a non-people noun means it counts things
+    for w in words[:3]:
+        lw = w.group(0).lower()
+        if lw in NON_PEOPLE_NOUNS:
+            return False
+        if lw in PEOPLE_NOUNS or lw not in _ADJ_SKIP:
+            break
+    if n.is_word and n.value == 1 and n.high is None:
+        # "one" is mostly a pronoun ("one of the", "no one")
+        if nxt not in PEOPLE_NOUNS and not (nxt and KIND_RE.fullmatch(nxt)):
+            return False
+    if n.is_word and surface.lower() in ("a dozen", "dozen") and nxt == "of":
+        return True
+    prev = text[max(s, n.start - 12):n.start].lower()
+    if re.search(r"\b(?:no|not)\s+$", prev):
+        return False
+    return True
+
+
+def _sentence_claims(article: ArticleIn, text: str, s: int, e: int, nums: list[Number],
+                     atts: list[Attribution], place_index: PlaceIndex,
+                     last_location: tuple[str | None, str | None]) -> list[Claim]:
+    kws = [_Kw(m.start(), m.end(), m.lastgroup or "", m.group(0).lower() in WEAK_WORDS)
+           for m in KIND_RE.finditer(text, s, e)]
+    places: list[Place] | None = None
+    owned: set[int] = set()
+    out: list[Claim] = []
+    prev_kind: str | None = None
+    prev_subject: str | None = None
+    for k, n in enumerate(nums):
+        lo_bound = nums[k - 1].end if k else s
+        hi_bound = nums[k + 1].start if k + 1 < len(nums) else e
+        kw, forward = _pick_kind(text, n, kws, lo_bound, hi_bound, owned)
+        kind = kw.kind if kw else None
+        after_text = text[n.end:min(e, n.end + 40)]
+        if kind is None and prev_kind and _LIST_SHAPE_RE.match(after_text) or (
+                kind is None and prev_kind and _head_is_people(text, n, e)):
+            kind = prev_kind
+        if kind is None:
+            continue
+        if kw is not None and forward:
+            owned.add(kws.index(kw))
+        # hypotheticals and negations: "could kill thousands", "no one was killed"
+        lo = min(n.start, kw.start) if kw else n.start
+        hi = max(n.end, kw.end) if kw else n.end
+        window = text[max(s, lo - 30):hi]
+        if HYPOTHETICAL_RE.search(window) or NEGATION_RE.search(text[max(s, lo - 8):lo]):
+            continue
+        qualifier, value, low, high, q_start = _qualifier(text, n, s)
+        scope, period = _scope(text, n, s, e, kw)
+        subject = _subject(text, n, e) or (prev_subject if prev_subject and (kw is None or not forward) else None)
+        subject = subject or "people"
+        if places is None:
+            places = find_places(text, s, e, place_index)
+        location, region = _location(n, places, hi_bound, atts, last_location)
+        att = _nearest_attribution(atts, n)
+        source, canonical = (att.raw, att.canonical) if att else (None, None)
+        as_of = _as_of(text, s, e, article)
+        q0 = min(q_start, kw.start if kw and not forward and n.start - kw.end <= 60 else q_start)
+        q1 = max(n.end, kw.end if kw and forward else n.end)
+        out.append(Claim(
+            kind=kind, value=value, qualifier=qualifier, low=low, high=high, scope=scope,
+            quote=text[q0:q1], start=q0, end=q1, period=period, subject=subject,
+            subject_class=_subject_class(subject), location=location, region=region,
+            source=source, source_canonical=canonical, as_of=as_of, article=article.id,
+        ))
+        prev_kind, prev_subject = kind, subject
+    return out
+
+
+def _pick_kind(text: str, n: Number, kws: list[_Kw], lo_bound: int, hi_bound: int,
+               owned: set[int]) -> tuple[_Kw | None, bool]:
+    """The kind word that governs ``n``: nearest, strong before weak."""
+    best: tuple[float, int, _Kw, bool] | None = None
+    for i, kw in enumerate(kws):
+        if kw.start >= n.end and kw.start < hi_bound and kw.start - n.end <= 90:
+            dist = kw.start - n.end
+            cand = (dist * 0.8 + (200 if kw.weak else 0), i, kw, True)
+        elif kw.end <= n.start and kw.end >= lo_bound and n.start - kw.end <= 130 and i not in owned:
+            dist = n.start - kw.end
+            cand = (dist + (200 if kw.weak else 0), i, kw, False)
+        else:
+            continue
+        if best is None or cand[0] < best[0]:
+            best = cand
+    if best is None:
+        return None, False
+    return best[2], best[3]
+
+
+def _head_is_people(text: str, n: Number, e: int) -> bool:
+    for w in _words_after(text, n.end, e, 3):
+        lw = w.group(0).lower()
+        if lw in PEOPLE_NOUNS:
+            return True
+        if lw not in _ADJ_SKIP:
+            return False
+    return False
+
+
+def _qualifier(text: str, n: Number, s: int) -> tuple[str, int, int | None, int | None, int]:
+    """(qualifier, value, low, high, start of the qualifier phrase)."""
+    if n.high is not None:
+        return "range", n.value, n.value, n.high, n.start
+    before = text[max(s, n.start - 40):n.start]
+    after = text[n.end:n.end + 8]
+    if n.vague:
+        return "at_least", n.value, n.value, None, n.start
+    for rx, q in ((AT_LEAST_RE, "at_least"), (AT_MOST_RE, "at_most"), (APPROX_RE, "approx")):
+        m = rx.search(before)
+        if m:
+            q_start = n.start - (len(before) - m.start())
+            # "just over", "well over" stay at_least
+            if q == "at_least":
+                return q, n.value, n.value, None, q_start
+            if q == "at_most":
+                return q, n.value, None, n.value, q_start
+            return q, n.value, None, None, q_start
+    if OR_MORE_RE.match(after):
+        return "at_least", n.value, n.value, None, n.start
+    return "exact", n.value, n.value, n.value, n.start
+
+
+def _scope(text: str, n: Number, s: int, e: int, kw: _Kw | None) -> tuple[str, str | None]:
+    lo = max(s, n.start - 120)
+    hi = min(e, n.end + 120)
+    for m in PERIOD_RE.finditer(text, lo, hi):
+        g = m.lastgroup
+        if g == "ontheday" and _SAY_BEFORE_RE.search(text, max(s, m.start() - 25), m.start()):
+            continue
+        if g == "h":
+            return "period", {"twenty-four": "24", "forty-eight": "48"}.get(m.group("h").lower(),
+                                                                            m.group("h")) + "h"
+        if g == "unit":
+            unit = m.group("unit").lower()
+            return "period", "24h" if unit.startswith("hour") else unit.rstrip("s")
+        if g == "overnight":
+            return "period", "overnight"
+        if g == "since":
+            return "period", "since " + m.group("since")
+        if g == "this":
+            return "period", m.group("this").lower()
+        if g == "month":
+            return "period", m.group("month")
+        if g == "fromto":
+            return "period", m.group("fromto")[5:]
+        if g == "ontheday":
+            return "period", "day"
+        if g in ("today",):
+            return "period", "day"
+        if g == "daily":
+            return "period", "day"
+        if g == "lastyear":
+            return "period", m.group("lastyear")
+    window = text[max(s, n.start - 100):min(e, n.end + 100)]
+    if INCIDENT_RE.search(window) and not CUMULATIVE_RE.search(window):
+        return "incident", None
+    return "cumulative", None
+
+
+def _subject(text: str, n: Number, e: int) -> str | None:
+    pos = n.end
+    m = _SKIP_OF_RE.match(text, pos, min(e, pos + 30))
+    if m:
+        pos = m.end()
+    words = _words_after(text, pos, e, 5)
+    first = None
+    for w in words:
+        if w.start() - (words[0].start() if first is None else 0) > 60:
+            break
+        lw = w.group(0).lower().strip("'’")
+        if first is None:
+            first = w
+        if lw in PEOPLE_NOUNS:
+            return text[first.start():w.end()]
+        if lw in _ADJ_SKIP:
+            continue
+        if lw in ("were", "are", "was") and w is words[0]:
+            # "1,524 were children"
+            rest = _words_after(text, w.end(), e, 2)
+            for r in rest:
+                if r.group(0).lower() in PEOPLE_NOUNS:
+                    return r.group(0)
+            return None
+        return None
+    return None
+
+
+def _subject_class(subject: str) -> str:
+    for rx, cls in SUBJECT_PHRASE_CLASS:
+        if rx.search(subject):
+            return cls
+    last = subject.lower().split()[-1] if subject.split() else ""
+    return SUBJECT_CLASS.get(last, "people")
+
+
+def _location(n: Number, places: list[Place], hi_bound: int, atts: list[Attribution],
+              last: tuple[str | None, str | None]) -> tuple[str | None, str | None]:
+    after = [p for p in places if p.start >= n.end and p.start < hi_bound and p.start - n.end <= 100
+             and not _inside(p, atts)]
+    if after:
+        return after[0].written, after[0].region
+    before = [p for p in places if p.end <= n.start and not _inside(p, atts)]
+    if before:
+        return before[-1].written, before[-1].region
+    inside = [p for p in places if _inside(p, atts)]
+    if inside:
+        return inside[0].written, inside[0].region
+    return last
+
+
+def _inside(p: Place, atts: list[Attribution]) -> bool:
+    return any(a.start <= p.start and p.end <= a.end for a in atts)
+
+
+def _nearest_attribution(atts: list[Attribution], n: Number) -> Attribution | None:
+    if not atts:
+        return None
+    return min(atts, key=lambda a: min(abs(a.start - n.end), abs(n.start - a.end)))
+
+
+def _as_of(text: str, s: int, e: int, article: ArticleIn):
+    m = DATE_CUE_RE.search(text, s, e)
+    if m:
+        d = resolve_date(m, article.published)
+        if d is not None:
+            return d
+    return article.published

@@ -1,0 +1,219 @@
+"""Find and parse the numbers news uses for head counts.
+
+One compiled regex scans the whole text once; each match is turned into a
+:class:`Number` by a small parser. Ranges ("20 to 30", "between 20 and 30")
+and vague quantities ("dozens", "tens of thousands") are recognised here so
+that the extractor only has to decide *what* a number counts.
+
+Pure: no I/O, no state between calls.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}
+TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+}
+SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000,
+          "billion": 1_000_000_000, "trillion": 1_000_000_000_000}
+# short scale suffixes glued to digits or following them: "1.7m", "2.5 mn", "30k"
+SHORT_SCALES = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "mln": 1_000_000,
+                "bn": 1_000_000_000, "b": 1_000_000_000}
+
+# vague plurals: value is the smallest count the phrase can mean (SPEC §2:
+# "dozens" -> 24); they are open lower bounds
+VAGUE = {
+    "dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2_000,
+    "tens of thousands": 20_000, "hundreds of thousands": 200_000,
+    "millions": 2_000_000, "tens of millions": 20_000_000,
+}
+
+_WORD = "|".join(sorted(list(UNITS) + list(TENS) + list(SCALES), key=len, reverse=True))
+_DIGITS = (
+    r"\d{1,3}(?:,\d{3})+(?!,?\d)"            # 31,800  1,200,000
+    r"|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.])"  # 31 800 (thin/nb space too)
+    r"|\d+,\d{1,2}(?=\s*(?:million|billion|thousand)\b)"  # 1,4 million (decimal comma)
+    r"|\d+(?:\.\d+)?"
+)
+_SCALE_WORD = r"(?:hundred|thousand|million|billion|trillion)"
+_NUMERAL = (
+    rf"(?:(?:{_DIGITS})(?:[ \u00a0]?(?:{_SCALE_WORD})\b|(?:mn|mln|bn|m|k|b)\b(?![.’']\w))?"
+    rf"|(?:(?:half\s+an?|an?|one)\s+(?:{_SCALE_WORD}|dozen)\b)"
+    rf"|(?:half\s+an?\s+{_SCALE_WORD}\b)"
+    rf"|(?:\b(?:{_WORD})\b(?:[ \u00a0-]+(?:{_WORD})\b"
+    rf"|(?<=hundred)\s+and\s+(?:{_WORD})\b|(?<=thousand)\s+and\s+(?:{_WORD})\b"
+    rf"|(?<=million)\s+and\s+(?:{_WORD})\b)*)"
+    rf"|(?:\bdozen\b)"
+    r")"
+)
+_VAGUE = r"(?:tens\s+of\s+millions|tens\s+of\s+thousands|hundreds\s+of\s+thousands|dozens|scores|hundreds|thousands|millions)(?=\s+of\b)"
+_RANGE_SEP = r"(?:\s*[-–—]\s*|\s+to\s+|\s+and\s+)"
+
+# one pass over the text: ranges first (longest), then single numerals
+NUMBER_RE = re.compile(
+    rf"(?P<between>\b(?:between|from)\s+)?"
+    rf"(?P<a>{_NUMERAL})"
+    rf"(?:(?P<sep>{_RANGE_SEP})(?P<b>{_NUMERAL}))?"
+    rf"|(?P<vague>\b{_VAGUE})",
+    re.IGNORECASE,
+)
+
+_TOKEN_RE = re.compile(r"[a-z]+|\d+(?:[.,]\d+)?", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number found in text: ``text[start:end]`` is its surface.
+
+    ``high`` is set for ranges ("20 to 30" -> value 20, high 30); ``vague``
+    marks plurals like "dozens" whose value is only a lower bound.
+    """
+
+    start: int
+    end: int
+    value: int
+    high: int | None = None
+    vague: bool = False
+    is_word: bool = False
+    decimal: bool = False
+
+
+def parse_number(surface: str) -> int | None:
+    """Parse one numeral to an integer head count, or None if it is not one.
+
+    >>> parse_number("31,800"), parse_number("2.2 million"), parse_number("twenty-one")
+    (31800, 2200000, 21)
+    """
+    s = surface.strip().lower().replace("\u00a0", " ").replace("\u202f", " ")
+    if not s:
+        return None
+    if s in VAGUE:
+        return VAGUE[s]
+    m = re.fullmatch(r"(\d[\d, .]*?)\s*(hundred|thousand|million|billion|trillion|mn|mln|bn|m|k|b)?", s)
+    if m:
+        digits, scale = m.group(1), m.group(2)
+        mult = SCALES.get(scale or "", SHORT_SCALES.get(scale or "", 1))
+        if re.fullmatch(r"\d+,\d{1,2}", digits) and mult > 1:
+            digits = digits.replace(",", ".")  # "1,4 million": decimal comma
+        else:
+            digits = digits.replace(",", "").replace(" ", "")
+        try:
+            value = float(digits) if "." in digits else int(digits)
+        except ValueError:
+            return None
+        return int(round(value * mult))
+    return _parse_words(s)
+
+
+def _parse_words(s: str) -> int | None:
+    """Parse "three hundred and twenty", "half a million", "a dozen"."""
+    words = [w for w in re.split(r"[\s-]+", s) if w and w != "and"]
+    if not words:
+        return None
+    if words[0] == "half":
+        rest = [w for w in words[1:] if w not in ("a", "an")]
+        if len(rest) == 1 and rest[0] in SCALES:
+            return SCALES[rest[0]] // 2
+        return None
+    if words in (["dozen"], ["a", "dozen"], ["one", "dozen"], ["an", "dozen"]):
+        return 12
+    total = current = 0
+    seen = False
+    for w in words:
+        if w in ("a", "an"):
+            current = max(current, 1)
+            seen = True
+        elif w in UNITS:
+            current += UNITS[w]
+            seen = True
+        elif w in TENS:
+            current += TENS[w]
+            seen = True
+        elif w == "hundred":
+            current = max(current, 1) * 100
+            seen = True
+        elif w in SCALES:
+            total += max(current, 1) * SCALES[w]
+            current = 0
+            seen = True
+        elif w == "dozen":
+            current = max(current, 1) * 12
+            seen = True
+        else:
+            return None
+    return total + current if seen else None
+
+
+_SCALE_AT_END = re.compile(r"(hundred|thousand|million|billion|trillion|mn|mln|bn|m|k|b)\s*$", re.I)
+_DECIMAL = re.compile(r"\d+(?:\.\d|,\d{1,2}(?!\d))")
+
+
+def _scale_of(surface: str) -> int:
+    """The multiplier a numeral's trailing scale word applies (1 if none)."""
+    if not surface[:1].isdigit():
+        return 1
+    m = _SCALE_AT_END.search(surface)
+    if not m:
+        return 1
+    w = m.group(1).lower()
+    return SCALES.get(w) or SHORT_SCALES.get(w, 1)
+
+
+def _is_decimal(surface: str) -> bool:
+    return bool(_DECIMAL.match(surface))
+
+
+def find_numbers(text: str) -> list[Number]:
+    """All numbers and number ranges in ``text``, in order.
+
+    A range yields one :class:`Number` with ``high`` set. Parts that do not
+    parse (e.g. a stray "and") are dropped, never raised.
+    """
+    out: list[Number] = []
+    for m in NUMBER_RE.finditer(text):
+        if m.group("vague"):
+            phrase = " ".join(m.group("vague").lower().split())
+            out.append(Number(m.start(), m.end(), VAGUE[phrase], vague=True, is_word=True))
+            continue
+        a_s, b_s = m.group("a"), m.group("b")
+        a = parse_number(a_s)
+        if a is None:
+            continue
+        a_word = not a_s[0].isdigit()
+        a_dec = _is_decimal(a_s)
+        sep = (m.group("sep") or "").strip().lower()
+        between = m.group("between")
+        if b_s is not None:
+            b = parse_number(b_s)
+            b_word = not b_s[0].isdigit()
+            # "and" only makes a range after "between"; "-" between digits only
+            ok = b is not None and b > a and (
+                (sep == "and" and between and between.strip().lower() == "between")
+                or (sep == "to")
+                or (sep in "-–—" and not a_word and not b_word)
+            )
+            if ok:
+                # "1 to 1.5 million": the scale of the upper end applies to both
+                mult = _scale_of(b_s)
+                if not a_word and mult > 1 and _scale_of(a_s) == 1 and a * mult <= b:
+                    a = a * mult
+                start = m.start("between") if between else m.start("a")
+                out.append(Number(start, m.end(), a, high=b, is_word=a_word))
+                continue
+            # not a range: keep a, and re-scan b as its own number
+            out.append(Number(m.start("a"), m.end("a"), a, is_word=a_word, decimal=a_dec))
+            bn = parse_number(b_s)
+            if bn is not None:
+                out.append(Number(m.start("b"), m.end("b"), bn, is_word=b_word,
+                                  decimal=_is_decimal(b_s)))
+            continue
+        out.append(Number(m.start("a"), m.end("a"), a, is_word=a_word, decimal=a_dec))
+    return out

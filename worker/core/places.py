@@ -1,0 +1,151 @@
+"""Find place names in a sentence and normalise them to a region.
+
+The gazetteer is passed in (``Aliases.places``: region -> names news uses),
+so this module stays pure. Lookup is a dict probe on capitalised phrases plus
+one compiled regex for lower-case aliases ("the enclave", "the strip"), so
+the cost is linear in the sentence length whatever the gazetteer size.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from worker.core.types import Aliases
+
+_CAP_PHRASE_RE = re.compile(
+    r"[A-ZÀ-ÖØ-Ý\u0130][\w'’\-]*(?:[ \-](?:(?:al|el|ad|as|ar|an|of|de|du|la|le|the)[ \-])?[A-ZÀ-ÖØ-Ý\u0130][\w'’\-]*)*"
+)
+_DIRECTION = (r"(?:(?:the\s+)?(?:north|south|east|west|central|northern|southern|eastern|western|"
+              r"north[- ]?(?:east|west)(?:ern)?|south[- ]?(?:east|west)(?:ern)?)\s+)")
+_DIRECTION_BEFORE_RE = re.compile(_DIRECTION + r"$", re.IGNORECASE)
+_JOIN_RE = re.compile(r"\s*(?:,|and|&)\s+(?:the\s+)?(?:occupied\s+)?$", re.IGNORECASE)
+_MAX_WORDS = 5
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place named in text: ``written`` as in the text, ``region`` normalised."""
+
+    start: int
+    end: int
+    written: str
+    region: str
+
+
+@dataclass(frozen=True)
+class PlaceIndex:
+    """Lookup tables built once per :class:`Aliases` value."""
+
+    by_name: dict[str, str]
+    lower_re: re.Pattern[str] | None
+
+
+def build_place_index(aliases: Aliases) -> PlaceIndex:
+    """Index every region name and alias, case-folded.
+
+    Aliases that start lower-case ("the enclave") can only be found by a
+    regex; capitalised ones are probed from capitalised phrases.
+    """
+    by_name: dict[str, str] = {}
+    lower: list[str] = []
+    for region, names in aliases.places.items():
+        for name in (region, *names):
+            key = _key(name)
+            if not key:
+                continue
+            # first writer wins: curated entries come before the bulk gazetteer
+            by_name.setdefault(key, region)
+            if name[:1].islower():
+                lower.append(name)
+    lower_re = None
+    if lower:
+        alt = "|".join(re.escape(n) for n in sorted(set(lower), key=len, reverse=True))
+        lower_re = re.compile(rf"\b(?:{alt})\b")
+    return PlaceIndex(by_name, lower_re)
+
+
+def _key(name: str) -> str:
+    name = name.replace("’", "'").lower().strip()
+    if name.startswith("the "):
+        name = name[4:]
+    return " ".join(name.split())
+
+
+def find_places(text: str, start: int, end: int, index: PlaceIndex) -> list[Place]:
+    """Places named in ``text[start:end]``, in order, joined ("Turkey and Syria").
+
+    >>> idx = build_place_index(Aliases(places={"Gaza Strip": ("Gaza",)}))
+    >>> [p.region for p in find_places("Strikes on Gaza.", 0, 16, idx)]
+    ['Gaza Strip']
+    """
+    found: list[Place] = []
+    for m in _CAP_PHRASE_RE.finditer(text, start, end):
+        found.extend(_probe_phrase(text, m.start(), m.end(), index))
+    if index.lower_re is not None:
+        for m in index.lower_re.finditer(text, start, end):
+            region = index.by_name.get(_key(m.group(0)))
+            if region:
+                found.append(Place(m.start(), m.end(), m.group(0), region))
+    if not found:
+        return found
+    found.sort(key=lambda p: p.start)
+    return _join(text, _widen(text, found))
+
+
+def _probe_phrase(text: str, s: int, e: int, index: PlaceIndex) -> list[Place]:
+    """Longest known sub-phrases of one capitalised phrase, left to right."""
+    words = [(m.start() + s, m.end() + s) for m in re.finditer(r"[^ \-]+(?:-[^ \-]+)*", text[s:e])]
+    out: list[Place] = []
+    i = 0
+    while i < len(words):
+        hit = None
+        for j in range(min(len(words), i + _MAX_WORDS), i, -1):
+            a, b = words[i][0], words[j - 1][1]
+            surface = text[a:b].rstrip("'’")
+            if surface.endswith(("'s", "’s")):
+                surface = surface[:-2]
+            region = index.by_name.get(_key(surface))
+            if region:
+                hit = Place(a, a + len(surface), surface, region)
+                i = j
+                break
+        if hit is None:
+            # "Hamas-run Gaza": also probe the part after a hyphenated prefix
+            a, b = words[i]
+            token = text[a:b]
+            if "-" in token:
+                tail = token.rsplit("-", 1)[1].rstrip("'’s")
+                region = index.by_name.get(_key(tail))
+                if region and tail[:1].isupper():
+                    t0 = b - len(token.rsplit("-", 1)[1])
+                    out.append(Place(t0, t0 + len(tail), tail, region))
+            i += 1
+        else:
+            out.append(hit)
+    return out
+
+
+def _widen(text: str, places: list[Place]) -> list[Place]:
+    """Keep a compass word written before the place: "southern Israel"."""
+    out = []
+    for p in places:
+        m = _DIRECTION_BEFORE_RE.search(text, max(0, p.start - 24), p.start)
+        if m:
+            out.append(Place(m.start(), p.end, text[m.start():p.end], p.region))
+        else:
+            out.append(p)
+    return out
+
+
+def _join(text: str, places: list[Place]) -> list[Place]:
+    """Merge "Turkey and Syria" / "Turkey, Syria" into one place of two regions."""
+    out: list[Place] = [places[0]]
+    for p in places[1:]:
+        prev = out[-1]
+        gap = text[prev.end:p.start]
+        if prev.end <= p.start and len(gap) <= 12 and _JOIN_RE.search(gap + " ") and prev.region != p.region:
+            regions = "+".join(sorted(set(prev.region.split("+")) | set(p.region.split("+"))))
+            out[-1] = Place(prev.start, p.end, text[prev.start:p.end], regions)
+        elif p.start >= prev.end:
+            out.append(p)
+    return out

@@ -1,0 +1,1 @@
+"""Packaged alias tables (sources.json, places.json); loaded by worker.aliases."""
