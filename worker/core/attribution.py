@@ -19,9 +19,10 @@ from rapidfuzz import fuzz, process, utils
 
 from worker.core.types import Aliases
 
-SAY_VERBS = (r"said|says|say|told|tells|reported|reports|report|announced|announces|stated|states"
-             r"|added|adds|confirmed|confirms|estimated|estimates|noted|notes|wrote|writes"
-             r"|indicated|indicates|recorded|records|counted|tallied|put|puts|showed|shows"
+SAY_VERBS = (r"said|says|say|told|tells|reported|reports|announced|announces|stated"
+             r"|added|adds|confirmed|confirms|estimated|estimates|noted|wrote|writes"
+             r"|indicated|indicates|recorded|counted|tallied|put|puts|showed"
+             r"|alleged|alleges|revised|revises|forecast|urged|urges|believes|believed|calculated|found"
              r"|warned|warns|revealed|reveals|claimed|claims|declared|updated|published|documented"
              r"|registered|verified|acknowledged|explained|mentioned|highlighted|tweeted|posted")
 _ABBR_DOT = r"(?<=[A-Z])\.|(?<=\bDr)\.|(?<=\bMr)\.|(?<=\bMs)\.|(?<=\bGen)\.|(?<=\bSt)\.|(?<=\bSgt)\."
@@ -30,8 +31,11 @@ _TAIL = rf"(?P<src>(?:[^,;:!?\n.\"“”()]|{_ABBR_DOT}|\([^()\n]{{1,60}}\))+)"
 _APPOSITIVE = r"(?P<app>,\s+(?:Dr\.\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}(?=\s*[.;]?\s*$))?"
 
 ACCORDING_RE = re.compile(rf"\b(?:according\s+to|citing|cited\s+by|per)\s+{_TAIL}{_APPOSITIVE}", re.I)
+BY_RE = re.compile(
+    rf"\b(?:announced|reported|confirmed|said|stated|released|published|issued|given|provided|compiled|recorded)"
+    rf"\b[^.;\n]{{0,40}}?\bby\s+{_TAIL}", re.I)
 FIGURES_FROM_RE = re.compile(
-    rf"\b(?:figures|data|statistics|estimates|numbers|tally|count|report|reports|assessment)\s+"
+    rf"\b(?:figures|data|statistics|estimates|numbers|tally|count|report|reports|assessment|analysis|study)\s+"
     rf"(?:released\s+|published\s+|issued\s+|compiled\s+)?(?:from|by|of)\s+{_TAIL}", re.I)
 POSSESSIVE_RE = re.compile(
     r"(?P<src>(?:the\s+)?(?:[A-Z][\w.&-]*\s+){0,5}[A-Z][\w.&-]*)['’]s?\s+(?:latest\s+|new\s+|own\s+|official\s+|daily\s+)?"
@@ -57,6 +61,10 @@ _PRONOUNS = frozenset({"it", "they", "he", "she", "the ministry", "ministry", "t
 _NOT_SOURCE_RE = re.compile(
     r"\d|\b(?:killed|wounded|injured|died|dead|people|were|was|is|are|been|have|has|had|this|there|which|who|"
     r"what|when|where|we|i|you|witnesses|residents|survivors|families|one|some|many|others)\b", re.I)
+_SOURCE_HEAD_RE = re.compile(
+    r"\b(?:ministry|officials?|authorities|spokes(?:man|woman|person)|agency|office|police|army|military|"
+    r"government|media|sources|rescuers|medics|doctors|monitors?|observatory|report|agencies|organi[sz]ation)\b",
+    re.I)
 _GENERIC_HEALTH_RE = re.compile(r"\b(?:health|medical)\s+(?:ministry|authorit|officials|services|department)"
                                 r"|\bministry\s+of\s+(?:public\s+)?health\b", re.I)
 _DEMONYMS = {
@@ -139,9 +147,11 @@ def find_attributions(text: str, start: int, end: int, headline: bool = False) -
     """Source phrases ``(start, end, raw)`` in ``text[start:end]``."""
     found: list[tuple[int, int, str]] = []
     sent = text[start:end]
-    for rx in (ACCORDING_RE, FIGURES_FROM_RE):
+    for rx in (ACCORDING_RE, FIGURES_FROM_RE, BY_RE):
         for m in rx.finditer(sent):
             raw = _clean_tail(m.group("src"))
+            if re.search(r"\d", raw) or not raw:
+                continue
             app = m.groupdict().get("app")
             if raw and app and rx is ACCORDING_RE:
                 raw = raw + app
@@ -159,6 +169,8 @@ def find_attributions(text: str, start: int, end: int, headline: bool = False) -
             found.append((start + a, start + a + len(raw), raw))
     for m in SAID_X_RE.finditer(sent):
         raw = _clean_tail(m.group("src"))
+        if re.match(r"(?:on|in|at|that|this|last|it|he|she|they|to|of|as|by|with|from)\b", raw, re.I):
+            continue
         if raw and not _NOT_SOURCE_RE.search(raw) and len(raw.split()) <= 12:
             found.append((start + m.start("src"), start + m.start("src") + len(raw), raw))
     if headline:
@@ -198,6 +210,34 @@ def _np_before(sent: str, verb_at: int) -> tuple[int, str] | None:
             continue
         cut = c.end()
     raw = seg[cut:]
+    if not raw.strip() and cut > 0:
+        # "X, the WHO representative, Dr. Nima, said": step back over the appositive
+        prev_cut = 0
+        for c in _CLAUSE_CUT_RE.finditer(seg, 0, max(0, cut - 1)):
+            prev_cut = c.end()
+        name = seg[prev_cut:cut].rstrip(", ")
+        if name.strip() and re.match(r"\s*(?:Dr\.?\s+)?[A-Z]", name):
+            before = seg[:prev_cut].rstrip()
+            # include the role phrase in front of the name when there is one
+            role_cut = 0
+            for c in _CLAUSE_CUT_RE.finditer(seg, 0, max(0, prev_cut - 1)):
+                role_cut = c.end()
+            role = seg[role_cut:prev_cut]
+            if before.endswith(",") and re.match(r"\s*(?:the|a|an)\s", role, re.I) and not re.search(r"\d", role):
+                cut = role_cut
+            else:
+                cut = prev_cut
+            raw = seg[cut:]
+            raw = raw.rstrip().rstrip(",")
+    digit = None
+    for digit in re.finditer(r"\S*\d\S*\s*", raw):
+        pass
+    if digit is not None:
+        # page debris before the name: "date 2023-10-22 UNRWA confirms"
+        cut += digit.end()
+        raw = raw[digit.end():]
+    raw = re.sub(r"\s+(?:on|last|this|early|late|earlier|also)(?:\s+(?:monday|tuesday|wednesday|thursday|friday|"
+                 r"saturday|sunday|week|month|night|morning|evening|today|yesterday))?\s*$", "", raw, flags=re.I)
     lead = _LEAD_TRIM_RE.match(raw)
     if lead:
         cut += lead.end()
@@ -210,6 +250,9 @@ def _np_before(sent: str, verb_at: int) -> tuple[int, str] | None:
         return None
     low = raw_stripped.lower()
     if low in _PRONOUNS or raw_stripped[0].isupper() or low.startswith(("the ", "a ", "an ", "its ", "his ", "her ")):
+        return offset, raw_stripped
+    # "ministry spokesman Ashraf al-Qudra", "health officials"
+    if _SOURCE_HEAD_RE.search(raw_stripped) or re.search(r"\b[A-Z]", raw_stripped):
         return offset, raw_stripped
     return None
 
@@ -262,6 +305,13 @@ def canonical_source(raw: str, index: SourceIndex, memory: SourceMemory, region:
     gov = _refine_government(low, None, index)
     if gov:
         return gov
+    if low in _DEMONYMS and not low.endswith(("ian", "ese", "ish", "i")):
+        # "Israel said": the state speaking is its government
+        name = f"{_DEMONYMS[low]} government"
+        return _lookup(index, name) or name
+    back = re.search(r"\bthe\s+(ministry|office|agency|organi[sz]ation|group|army|military|government|ngo)\b", low)
+    if back and memory.by_head.get(back.group(1)):
+        return memory.by_head[back.group(1)]
     if low.split()[0:1] in (["ministry"], ["office"], ["agency"]) and memory.last:
         return memory.by_head.get(low.split()[0], memory.last)
     return _short_name(raw)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from worker.core.attribution import (Attribution, SourceIndex, SourceMemory, build_source_index,
                                      canonical_source, find_attributions)
@@ -87,13 +87,13 @@ PERIOD_RE = re.compile(
     r"|\b(?P<lastyear>(?:same\s+month\s+)?last\s+year)\b",
     re.IGNORECASE)
 CUMULATIVE_RE = re.compile(
-    r"\bsince\b|\bso\s+far\b|\bin\s+total\b|\btotal\b|\boverall\b|\btoll\b|\bto\s+date\b|\bwar\b|\bconflict\b"
+    r"\bsince\b|\bso\s+far\b|\bin\s+total\b|\boverall\b|\bto\s+date\b|\bwar\b|\bconflict\b"
     r"|\bcumulative\b|\bthe\s+start\b|\bbegan\b|\bongoing\b|\bthus\s+far\b",
     re.IGNORECASE)
 INCIDENT_RE = re.compile(
     r"\b(?:strike|airstrike|air\s+strike|attack|raid|bombing|explosion|blast|shelling|massacre|ambush|"
     r"shooting|stampede|crash|collision|collapse|fire|landslide|sinking|shipwreck|assault|incursion|rampage|"
-    r"stabbing|bombardment|batch|hijacking|siege\s+of)\b"
+    r"stabbing|bombardment|batch|hijacking|siege\s+of|operation)\b"
     r"|\bon\s+(?:oct(?:ober)?\.?\s+7|7\s+october)\b|\boctober\s+7\s+attack",
     re.IGNORECASE)
 _SAY_BEFORE_RE = re.compile(r"\b(?:said|says|told|reported|announced|stated|added|confirmed|wrote)\s*$",
@@ -156,6 +156,7 @@ def extract(article: ArticleIn, aliases: Aliases) -> list[Claim]:
     claims: list[Claim] = []
     last_location: tuple[str | None, str | None] = (main_place, main_region)
     title = (article.title or "").strip()
+    carried: tuple[int, str | None, str | None] | None = None
     for si, (s, e) in enumerate(sentences):
         i = bisect_left(num_starts, s)
         in_sentence: list[Number] = []
@@ -174,12 +175,22 @@ def extract(article: ArticleIn, aliases: Aliases) -> list[Claim]:
         if not candidates:
             continue
         found = _sentence_claims(article, text, s, e, candidates, atts, place_index, last_location)
-        if found:
-            last_location = (found[-1].location, found[-1].region)
-            claims.extend(found)
+        if not found:
+            continue
+        if not atts and carried is not None and si - carried[0] <= _CARRY_SENTENCES and not headline:
+            # a figure list continued from the previous sentence keeps its source
+            found = [replace(c, source=carried[1], source_canonical=carried[2]) for c in found]
+        elif found[-1].source is not None and not headline:
+            carried = (si, found[-1].source, found[-1].source_canonical)
+        if found[-1].source is not None and carried is not None and not headline:
+            carried = (si, carried[1], carried[2]) if not atts else carried
+        last_location = (found[-1].location, found[-1].region)
+        claims.extend(found)
     return claims
 
 
+# how many sentences a source carries over to figures that name none
+_CARRY_SENTENCES = 2
 _SAY_HINT_RE = re.compile(r"\b(?:said|says|according|reported|citing|told|announced|stated|confirmed|added)\b",
                           re.IGNORECASE)
 
@@ -252,8 +263,8 @@ def _is_candidate(text: str, n: Number, s: int, e: int) -> bool:
         if lw in PEOPLE_NOUNS or lw not in _ADJ_SKIP:
             break
     if n.is_word and n.value == 1 and n.high is None:
-        # "one" is mostly a pronoun ("one of the", "no one")
-        if nxt not in PEOPLE_NOUNS and not (nxt and KIND_RE.fullmatch(nxt)):
+        # "one" is mostly a pronoun ("one of the", "no one") or an article
+        if nxt not in PEOPLE_NOUNS and nxt not in ("was", "died", "killed", "injured", "wounded", "dead"):
             return False
     if n.is_word and surface.lower() in ("a dozen", "dozen") and nxt == "of":
         return True
@@ -268,41 +279,53 @@ def _sentence_claims(article: ArticleIn, text: str, s: int, e: int, nums: list[N
                      last_location: tuple[str | None, str | None]) -> list[Claim]:
     kws = [_Kw(m.start(), m.end(), m.lastgroup or "", m.group(0).lower() in WEAK_WORDS)
            for m in KIND_RE.finditer(text, s, e)]
-    places: list[Place] | None = None
+    quals = [_qualifier(text, n, s) for n in nums]
     owned: set[int] = set()
+    picked: list[tuple[_Kw | None, bool]] = []
+    for k, n in enumerate(nums):
+        lo_bound = nums[k - 1].end if k else s
+        hi_bound = nums[k + 1].start if k + 1 < len(nums) else e
+        kw, forward = _pick_kind(n, quals[k][4], kws, lo_bound, hi_bound, owned)
+        if kw is not None and forward:
+            owned.add(kws.index(kw))
+        picked.append((kw, forward))
+    # "2,913 children and 1,709 women are among the dead": a coordinated
+    # number shares the kind word of the one after it
+    for k in range(len(nums) - 2, -1, -1):
+        if picked[k][0] is None and picked[k + 1][0] is not None and picked[k + 1][1]:
+            gap = text[nums[k].end:quals[k + 1][4]]
+            if _COORD_RE.match(gap):
+                picked[k] = (picked[k + 1][0], True)
+    places: list[Place] | None = None
     out: list[Claim] = []
     prev_kind: str | None = None
     prev_subject: str | None = None
     for k, n in enumerate(nums):
-        lo_bound = nums[k - 1].end if k else s
+        kw, forward = picked[k]
         hi_bound = nums[k + 1].start if k + 1 < len(nums) else e
-        kw, forward = _pick_kind(text, n, kws, lo_bound, hi_bound, owned)
         kind = kw.kind if kw else None
         after_text = text[n.end:min(e, n.end + 40)]
-        if kind is None and prev_kind and _LIST_SHAPE_RE.match(after_text) or (
-                kind is None and prev_kind and _head_is_people(text, n, e)):
+        if kind is None and prev_kind and (_LIST_SHAPE_RE.match(after_text) or _head_is_people(text, n, e)):
             kind = prev_kind
         if kind is None:
             continue
-        if kw is not None and forward:
-            owned.add(kws.index(kw))
         # hypotheticals and negations: "could kill thousands", "no one was killed"
         lo = min(n.start, kw.start) if kw else n.start
         hi = max(n.end, kw.end) if kw else n.end
         window = text[max(s, lo - 30):hi]
         if HYPOTHETICAL_RE.search(window) or NEGATION_RE.search(text[max(s, lo - 8):lo]):
             continue
-        qualifier, value, low, high, q_start = _qualifier(text, n, s)
+        qualifier, value, low, high, q_start = quals[k]
         scope, period = _scope(text, n, s, e, kw)
         subject = _subject(text, n, e) or (prev_subject if prev_subject and (kw is None or not forward) else None)
         subject = subject or "people"
         if places is None:
             places = find_places(text, s, e, place_index)
-        location, region = _location(n, places, hi_bound, atts, last_location)
+        location, region = _location(text, n, places, hi_bound, atts, last_location)
         att = _nearest_attribution(atts, n)
         source, canonical = (att.raw, att.canonical) if att else (None, None)
         as_of = _as_of(text, s, e, article)
-        q0 = min(q_start, kw.start if kw and not forward and n.start - kw.end <= 60 else q_start)
+        q0 = min(q_start, kw.start if kw and not forward and q_start - kw.end <= 60 else q_start)
         q1 = max(n.end, kw.end if kw and forward else n.end)
         out.append(Claim(
             kind=kind, value=value, qualifier=qualifier, low=low, high=high, scope=scope,
@@ -314,16 +337,23 @@ def _sentence_claims(article: ArticleIn, text: str, s: int, e: int, nums: list[N
     return out
 
 
-def _pick_kind(text: str, n: Number, kws: list[_Kw], lo_bound: int, hi_bound: int,
+_COORD_RE = re.compile(r"^\s*(?:[A-Za-z'’-]+\s+){0,3}?(?:and|,|as\s+well\s+as|plus)\s*$", re.IGNORECASE)
+
+
+def _pick_kind(n: Number, q_start: int, kws: list[_Kw], lo_bound: int, hi_bound: int,
                owned: set[int]) -> tuple[_Kw | None, bool]:
-    """The kind word that governs ``n``: nearest, strong before weak."""
+    """The kind word that governs ``n``: nearest, strong before weak.
+
+    Distance backwards is measured from the qualifier ("killed at least
+    459") so that the qualifier does not push the verb away.
+    """
     best: tuple[float, int, _Kw, bool] | None = None
     for i, kw in enumerate(kws):
         if kw.start >= n.end and kw.start < hi_bound and kw.start - n.end <= 90:
             dist = kw.start - n.end
             cand = (dist * 0.8 + (200 if kw.weak else 0), i, kw, True)
-        elif kw.end <= n.start and kw.end >= lo_bound and n.start - kw.end <= 130 and i not in owned:
-            dist = n.start - kw.end
+        elif kw.end <= q_start and kw.end >= lo_bound and q_start - kw.end <= 130 and i not in owned:
+            dist = q_start - kw.end
             cand = (dist + (200 if kw.weak else 0), i, kw, False)
         else:
             continue
@@ -368,11 +398,19 @@ def _qualifier(text: str, n: Number, s: int) -> tuple[str, int, int | None, int 
 
 
 def _scope(text: str, n: Number, s: int, e: int, kw: _Kw | None) -> tuple[str, str | None]:
-    lo = max(s, n.start - 120)
-    hi = min(e, n.end + 120)
+    """cumulative / period (with its window) / incident, from cues near the number."""
+    lo = max(s, min(n.start, kw.start if kw else n.start) - 60)
+    core_end = max(n.end, kw.end if kw else n.end)
+    hi = min(e, core_end + 70)
     for m in PERIOD_RE.finditer(text, lo, hi):
         g = m.lastgroup
-        if g == "ontheday" and _SAY_BEFORE_RE.search(text, max(s, m.start() - 25), m.start()):
+        if g in ("this", "month", "lastyear", "daily", "unit"):
+            # "the earthquakes this month", "the war, which erupted in April":
+            # the time phrase dates an event, not the count
+            between = text[core_end:m.start()] if m.start() >= core_end else text[m.end():n.start]
+            if _EVENT_RE.search(between) or _EVENT_RE.search(text[max(s, m.start() - 25):m.start()]):
+                continue
+        if g == "ontheday" and not m.group(0).lower().endswith("alone"):
             continue
         if g == "h":
             return "period", {"twenty-four": "24", "forty-eight": "48"}.get(m.group("h").lower(),
@@ -390,11 +428,7 @@ def _scope(text: str, n: Number, s: int, e: int, kw: _Kw | None) -> tuple[str, s
             return "period", m.group("month")
         if g == "fromto":
             return "period", m.group("fromto")[5:]
-        if g == "ontheday":
-            return "period", "day"
-        if g in ("today",):
-            return "period", "day"
-        if g == "daily":
+        if g in ("ontheday", "today", "daily"):
             return "period", "day"
         if g == "lastyear":
             return "period", m.group("lastyear")
@@ -402,6 +436,12 @@ def _scope(text: str, n: Number, s: int, e: int, kw: _Kw | None) -> tuple[str, s
     if INCIDENT_RE.search(window) and not CUMULATIVE_RE.search(window):
         return "incident", None
     return "cumulative", None
+
+
+_EVENT_RE = re.compile(
+    r"\b(?:earthquakes?|quakes?|floods?|flooding|storms?|cyclones?|hurricanes?|war|conflict|fighting|clashes|"
+    r"began|begun|erupted|broke\s+out|started|start|outbreak|hit|struck|since|until|report|released|"
+    r"published|issued)\b", re.IGNORECASE)
 
 
 def _subject(text: str, n: Number, e: int) -> str | None:
@@ -440,12 +480,14 @@ def _subject_class(subject: str) -> str:
     return SUBJECT_CLASS.get(last, "people")
 
 
-def _location(n: Number, places: list[Place], hi_bound: int, atts: list[Attribution],
+def _location(text: str, n: Number, places: list[Place], hi_bound: int, atts: list[Attribution],
               last: tuple[str | None, str | None]) -> tuple[str | None, str | None]:
-    after = [p for p in places if p.start >= n.end and p.start < hi_bound and p.start - n.end <= 100
-             and not _inside(p, atts)]
-    if after:
-        return after[0].written, after[0].region
+    """The place a count is about: "killed in X" after it, else the nearest before."""
+    for p in places:
+        if p.start >= n.end and p.start < hi_bound and p.start - n.end <= 70 and not _inside(p, atts):
+            if not _AFTER_GAP_STOP_RE.search(text, n.end, p.start):
+                return p.written, p.region
+            break
     before = [p for p in places if p.end <= n.start and not _inside(p, atts)]
     if before:
         return before[-1].written, before[-1].region
@@ -453,6 +495,10 @@ def _location(n: Number, places: list[Place], hi_bound: int, atts: list[Attribut
     if inside:
         return inside[0].written, inside[0].region
     return last
+
+
+_AFTER_GAP_STOP_RE = re.compile(r"[,;:()\u2014\u2013]|\s-\s|\b(?:said|says|after|as|when|while|since|by|from"
+                                r"|according|which|who|including|but)\b", re.IGNORECASE)
 
 
 def _inside(p: Place, atts: list[Attribution]) -> bool:

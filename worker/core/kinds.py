@@ -24,7 +24,7 @@ KIND_WORDS: dict[str, str] = {
         displaced|displacement|displacing|displaces?|fled|flee|fleeing|flees|forced\s+(?:from|out\s+of)\s+(?:their\s+)?homes
         |forced\s+to\s+flee|homeless|refugees?|idps?|evacuated|evacuees?|evacuation|exodus|uprooted
         |driven\s+(?:from|out\s+of)|crossed\s+into|crossed\s+the\s+border|sheltering|taken\s+refuge|took\s+refuge
-        |shelters|returnees|internally\s+displaced|asylum[- ]seekers
+        |shelters|returnees|internally\s+displaced|asylum[- ]seekers|(?:from|out\s+of)\s+their\s+homes
     """,
     "missing": r"""
         missing|unaccounted(?:\s+for)?|under\s+the\s+rubble|under\s+rubble|trapped|disappeared

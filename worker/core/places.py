@@ -114,7 +114,7 @@ def _probe_phrase(text: str, s: int, e: int, index: PlaceIndex) -> list[Place]:
             a, b = words[i]
             token = text[a:b]
             if "-" in token:
-                tail = token.rsplit("-", 1)[1].rstrip("'’s")
+                tail = re.sub(r"['’]s?$", "", token.rsplit("-", 1)[1])
                 region = index.by_name.get(_key(tail))
                 if region and tail[:1].isupper():
                     t0 = b - len(token.rsplit("-", 1)[1])
