@@ -112,6 +112,15 @@ military security police army idf hamas
 """.split())
 _SUBJECT_WRITE_BAN = frozenset({"were", "are", "was", "have", "had", "has", "been", "in", "of", "and", "the"})
 
+# "hundreds", "thousands of": the labelled corpora do not count vague plurals as
+# figures (nothing to compare them with); numbers.py still parses them
+EMIT_VAGUE = False
+_NAME_COMMA_RE = re.compile(r"[A-Z][a-z]+,\s*$")
+_CHANGE_BY_RE = re.compile(
+    r"\b(?:rose|risen|rises|rising|surged|surges|increased|increases|jumped|climbed|grew|grown|up|down|fell|"
+    r"dropped|decreased|declined|exceeds|exceeded|higher|lower|more|less)\s+by\s+"
+    r"(?:(?:more\s+than|at\s+least|about|around|nearly|almost|some|over|another)\s+)?$", re.IGNORECASE)
+
 _INDEX_CACHE: dict[int, tuple[Aliases, PlaceIndex, SourceIndex]] = {}
 
 
@@ -221,7 +230,8 @@ def _main_place(text: str, sentences: list[tuple[int, int]], index: PlaceIndex) 
     first_written: dict[str, str] = {}
     for s, e in sentences[:6]:
         for p in find_places(text, s, e, index):
-            counts[p.region] = counts.get(p.region, 0) + 1
+            w = 2 if _LOCATIVE_RE.search(text, max(0, p.start - 12), p.start) else 1
+            counts[p.region] = counts.get(p.region, 0) + w
             first_written.setdefault(p.region, p.written)
     if not counts:
         return None, None
@@ -253,15 +263,24 @@ def _is_candidate(text: str, n: Number, s: int, e: int) -> bool:
     words = _words_after(text, n.end, e, 4)
     nxt = words[0].group(0).lower() if words and words[0].start() - n.end <= 2 else ""
     plain4 = surface.isdigit() and len(surface) == 4
-    if plain4 and 1800 <= n.value <= 2100 and nxt not in PEOPLE_NOUNS and not KIND_RE.match(nxt or "x"):
+    if plain4 and 1800 <= n.value <= 2100 and (
+            text[n.end:n.end + 1] != " " or (nxt not in PEOPLE_NOUNS and not KIND_RE.match(nxt or "x"))):
         return False
-    # head noun: skip adjectives; a non-people noun means it counts things
+    # head noun within three words: a non-people noun means it counts things
     for w in words[:3]:
+        if w.start() - n.end > 40:
+            break
         lw = w.group(0).lower()
         if lw in NON_PEOPLE_NOUNS:
             return False
-        if lw in PEOPLE_NOUNS or lw not in _ADJ_SKIP:
+        if lw in PEOPLE_NOUNS or lw in ("and", "or", "were", "are", "was", "have", "had", "in", "of"):
             break
+    if not n.is_word and n.value < 120 and after.startswith(",") and _NAME_COMMA_RE.search(text, max(s, n.start - 30), n.start):
+        return False  # "Ziv Dado, 36, a sergeant": an age
+    if n.vague and not EMIT_VAGUE:
+        return False
+    if _CHANGE_BY_RE.search(text, max(s, n.start - 50), n.start):
+        return False  # "rose by 300": a change, not a count
     if n.is_word and n.value == 1 and n.high is None:
         # "one" is mostly a pronoun ("one of the", "no one") or an article
         if nxt not in PEOPLE_NOUNS and nxt not in ("was", "died", "killed", "injured", "wounded", "dead"):
@@ -490,13 +509,16 @@ def _location(text: str, n: Number, places: list[Place], hi_bound: int, atts: li
             break
     before = [p for p in places if p.end <= n.start and not _inside(p, atts)]
     if before:
-        return before[-1].written, before[-1].region
+        loc = [p for p in before if _LOCATIVE_RE.search(text, max(0, p.start - 12), p.start)]
+        best = loc[-1] if loc else before[-1]
+        return best.written, best.region
     inside = [p for p in places if _inside(p, atts)]
     if inside:
         return inside[0].written, inside[0].region
     return last
 
 
+_LOCATIVE_RE = re.compile(r"\b(?:in|inside|within|across|throughout|of)\s+(?:the\s+)?$", re.IGNORECASE)
 _AFTER_GAP_STOP_RE = re.compile(r"[,;:()\u2014\u2013]|\s-\s|\b(?:said|says|after|as|when|while|since|by|from"
                                 r"|according|which|who|including|but)\b", re.IGNORECASE)
 

@@ -14,7 +14,7 @@ KIND_WORDS: dict[str, str] = {
     "killed": r"""
         killed|kills?|killing|dead|deaths?|died|dies|die|death[- ]tolls?|tolls?|fatalities|fatality|fatal
         |martyrs?|martyred|martyrdom|lives\s+lost|lost\s+(?:their|his|her)\s+lives?|lives\s+were\s+lost
-        |bodies|corpses|remains|slain|perished|deceased|casualties|casualty|victims|massacred|executed
+        |bodies|corpses|remains|slain|perished|deceased|victims|massacred|executed
         |buried|burials|drowned|murdered|lives\s+claimed|claimed\s+the\s+lives
     """,
     "injured": r"""
@@ -93,6 +93,8 @@ articles pages votes seats
 aftershocks quakes earthquakes
 tonnes sheep cattle animals livestock
 stages phases rounds
+countries nations states provinces cities towns villages regions districts governorates camps sites
+neighbourhoods neighborhoods areas locations crossings borders
 """.split())
 
 # subject head noun -> subject class (SPEC §3 metric identity)

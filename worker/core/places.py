@@ -85,11 +85,13 @@ def find_places(text: str, start: int, end: int, index: PlaceIndex) -> list[Plac
         for m in index.lower_re.finditer(text, start, end):
             region = index.by_name.get(_key(m.group(0)))
             if region:
-                found.append(Place(m.start(), m.end(), m.group(0), region))
+                # "the Strip", "the enclave": a reference, not a name; report the name
+                written = region if m.group(0).lower().startswith("the ") else m.group(0)
+                found.append(Place(m.start(), m.end(), written, region))
     if not found:
         return found
     found.sort(key=lambda p: p.start)
-    return _join(text, _widen(text, found))
+    return _join(text, found)
 
 
 def _probe_phrase(text: str, s: int, e: int, index: PlaceIndex) -> list[Place]:
