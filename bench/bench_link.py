@@ -51,7 +51,7 @@ def synthetic_claim(rng: random.Random, article_id: int, i: int) -> dict:
                 scope=scope, period=period, subject=cls, subject_class=cls, location=region, region=region,
                 source=None, source_id=None, originator=rng.choice(ORIGINATORS), as_of=as_of,
                 quote=f"{value} {kind}", start=i * 40, end=i * 40 + 12, metric=m,
-                order_key=order_key(as_of, as_of, f"{article_id:024x}", i * 40))
+                order_key=order_key(as_of, as_of, value, f"{article_id:024x}", i * 40))
 
 
 def fill(engine, target: int, rng: random.Random) -> int:

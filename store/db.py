@@ -6,7 +6,6 @@ repositories take a session and never commit.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from functools import lru_cache
 from importlib import resources
 from typing import Iterator
 
@@ -32,10 +31,21 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, future=True)
 
 
-@lru_cache(maxsize=8)
+_ENGINES: dict[str, Engine] = {}
+
+
 def engine_for(url: str) -> Engine:
-    """One engine per url per process (cached)."""
-    return make_engine(url)
+    """One engine per url per process (cached; see :func:`dispose_engines`)."""
+    engine = _ENGINES.get(url)
+    if engine is None:
+        engine = _ENGINES[url] = make_engine(url)
+    return engine
+
+
+def dispose_engines() -> None:
+    """Close every cached engine's connections (tests, forked workers, shutdown)."""
+    while _ENGINES:
+        _ENGINES.popitem()[1].dispose()
 
 
 @contextmanager

@@ -19,8 +19,10 @@ def insert_ignore(session: Session, model, values: dict, conflict: Sequence[str]
     """
     dialect = session.get_bind().dialect.name
     ins = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = ins(model).values(**values).on_conflict_do_nothing(index_elements=list(conflict))
-    return session.execute(stmt).rowcount == 1
+    # RETURNING, not rowcount: drivers report -1 for rowcount on some inserts
+    stmt = (ins(model).values(**values).on_conflict_do_nothing(index_elements=list(conflict))
+            .returning(model.id))
+    return session.execute(stmt).first() is not None
 
 
 def lock_keys(session: Session, keys: Iterable[str]) -> None:
@@ -213,3 +215,15 @@ def rejections(session: Session, status: str | None = None) -> list[Rejection]:
 def claims_since(session: Session, since: date) -> list[Claim]:
     """Claims as of ``since`` or later, in their ingestion-independent order."""
     return list(session.scalars(select(Claim).where(Claim.as_of >= since).order_by(Claim.order_key)))
+
+
+def metric_claims(kind: str | None = None, region: str | None = None, since: date | None = None) -> Select:
+    """Claims ordered by metric and time, for per-metric summaries."""
+    stmt = select(Claim).options(joinedload(Claim.article))
+    if kind:
+        stmt = stmt.where(Claim.kind == kind)
+    if region:
+        stmt = stmt.where(func.lower(Claim.region).contains(region.lower()))
+    if since:
+        stmt = stmt.where(Claim.as_of >= since)
+    return stmt.where(Claim.as_of.is_not(None)).order_by(Claim.metric, Claim.order_key)

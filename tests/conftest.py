@@ -15,18 +15,43 @@ SEEDS = ROOT / "seeds"
 POSTGRES_URL = os.environ.get("CLAIMTRACK_TEST_POSTGRES_URL")
 
 
-def pg_url() -> str:
-    from worker.settings import database_url
+_PG_DB: dict[str, str] = {}
 
-    old = os.environ.get("CLAIMTRACK_DATABASE_URL")
-    os.environ["CLAIMTRACK_DATABASE_URL"] = POSTGRES_URL
-    try:
-        return database_url()
-    finally:
-        if old is None:
-            os.environ.pop("CLAIMTRACK_DATABASE_URL")
-        else:
-            os.environ["CLAIMTRACK_DATABASE_URL"] = old
+
+def _driver_url(url: str) -> str:
+    return url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url
+
+
+def pg_url() -> str:
+    """A PostgreSQL database of this test run's own (created on first use, dropped at the end).
+
+    Named after the process id so concurrent runs on one server never share tables.
+    """
+    if "url" not in _PG_DB:
+        from sqlalchemy.engine import make_url
+
+        base = make_url(_driver_url(POSTGRES_URL))
+        name = f"{base.database}_{os.getpid()}"
+        admin = make_engine(base.render_as_string(hide_password=False))
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        _PG_DB["admin"] = base.render_as_string(hide_password=False)
+        _PG_DB["name"] = name
+        _PG_DB["url"] = base.set(database=name).render_as_string(hide_password=False)
+    return _PG_DB["url"]
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if "url" in _PG_DB:
+        from store.db import dispose_engines
+
+        dispose_engines()
+        admin = make_engine(_PG_DB["admin"])
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{_PG_DB["name"]}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def reset_postgres(url: str) -> None:
@@ -61,7 +86,10 @@ def engine(db_url):
 
 @pytest.fixture
 def cli_env(db_url, monkeypatch):
-    """Environment for CLI runs against ``db_url``."""
+    """Environment for CLI runs against ``db_url``; the CLI's cached engines are closed after."""
+    from store.db import dispose_engines
+
     monkeypatch.setenv("CLAIMTRACK_DATABASE_URL", db_url)
     monkeypatch.delenv("CLAIMTRACK_BROKER_URL", raising=False)
-    return db_url
+    yield db_url
+    dispose_engines()

@@ -223,6 +223,39 @@ def flags(relations, kind, source, since, fmt) -> None:
     out.print("  ".join(f"{k} {counts[k]}" for k in RELATIONS if counts[k]) or "no links")
 
 
+@cli.command()
+@click.option("--kind", type=click.Choice(KINDS))
+@click.option("--region", help="Part of a region name.")
+@click.option("--since", help="Only figures as of this ISO date or later.")
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+def metrics(kind, region, since, fmt) -> None:
+    """Per metric, each originator's latest figure and its history.
+
+    \b
+    Example:
+        claimtrack metrics --kind killed --region gaza
+    """
+    from store.db import session_scope
+    from store.repository import metric_claims
+    from worker.views import metric_summaries
+
+    with session_scope(_engine()) as session:
+        rows = metric_summaries(list(session.scalars(metric_claims(kind, region, _since(since))).unique()))
+    if fmt == "jsonl":
+        for r in rows:
+            click.echo(json.dumps(r, ensure_ascii=False))
+        return
+    table = Table("metric", "originator", "latest", "as_of", "history")
+    for r in rows:
+        first = True
+        for o in r["originators"]:
+            hist = " → ".join(f"{p['value']:,}" for p in o["history"])
+            table.add_row(r["metric"] if first else "", o["originator"], f"{o['latest']['value']:,}",
+                          o["latest"]["as_of"] or "", hist)
+            first = False
+    _out().print(table)
+
+
 @cli.group()
 def export() -> None:
     """Export claims, links, ClaimReview or an HTML report.

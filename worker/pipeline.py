@@ -51,11 +51,15 @@ def figure(c: Claim) -> Figure:
                   order_key=c.order_key)
 
 
-def order_key(as_of: date | None, published: date | None, chash: str, start: int) -> str:
-    """A total order of claims that does not depend on when they were ingested."""
+def order_key(as_of: date | None, published: date | None, value: int, chash: str, start: int) -> str:
+    """A total order of claims that does not depend on when they were ingested.
+
+    Within one day and one publication date, figures sort by value, so copies of the
+    same figure sit side by side (repeats) and a same-day rise reads as one update.
+    """
     d = as_of.isoformat() if as_of else "0000-00-00"
     p = published.isoformat() if published else "0000-00-00"
-    return f"{d}|{p}|{chash[:24]}|{start:010d}"
+    return f"{d}|{p}|{min(value, 10**15 - 1):015d}|{chash[:24]}|{start:010d}"
 
 
 def _copy_rank(article: Article) -> tuple:
@@ -184,7 +188,7 @@ def _claim_rows(session: Session, row: Article, art: ArticleIn, claims) -> list[
         originator=originator(c.source_canonical, art.outlet), as_of=c.as_of,
         quote=c.quote, start=c.start, end=c.end,
         metric=metric_key(c.kind, c.region, c.subject_class, c.scope, c.period),
-        order_key=order_key(c.as_of, art.published, row.content_hash, c.start)) for c in claims]
+        order_key=order_key(c.as_of, art.published, c.value, row.content_hash, c.start)) for c in claims]
 
 
 def store_article(session: Session, art: ArticleIn, aliases: Aliases, cfg: Config,

@@ -37,3 +37,29 @@ def link_json(link: ClaimLink) -> dict:
 
     return {"relation": link.relation, "score": link.score, "reason": link.reason,
             "a": side(link.a), "b": side(link.b)}
+
+
+def metric_summaries(claims: list[Claim]) -> list[dict]:
+    """Group claims (sorted by metric, then order) into per-metric, per-originator timelines.
+
+    Each metric lists its originators with the latest figure and the history before it;
+    corroboration is counted in independent originators, not articles.
+    """
+    metrics: dict[str, dict] = {}
+    for c in claims:
+        m = metrics.setdefault(c.metric, {"metric": c.metric, "kind": c.kind, "region": c.region or None,
+                                          "subject_class": c.subject_class, "scope": c.scope,
+                                          "period": c.period, "originators": {}})
+        who = display_originator(c.originator)
+        hist = m["originators"].setdefault(who, [])
+        point = {"value": c.value, "qualifier": c.qualifier, "as_of": c.as_of.isoformat() if c.as_of else None,
+                 "article": c.article.ext_id}
+        if not hist or (hist[-1]["value"], hist[-1]["as_of"]) != (point["value"], point["as_of"]):
+            hist.append(point)
+    out = []
+    for m in metrics.values():
+        origs = [{"originator": who, "latest": hist[-1], "history": hist} for who, hist in m["originators"].items()]
+        origs.sort(key=lambda o: (o["latest"]["as_of"] or "", o["originator"]), reverse=True)
+        out.append({**{k: v for k, v in m.items() if k != "originators"},
+                    "independent_originators": len(origs), "originators": origs})
+    return out

@@ -11,6 +11,9 @@ from datetime import date
 
 # running totals can only grow: a fall is a downward revision
 RUNNING_TOTALS = frozenset({"killed", "injured"})
+# a toll "so far" and the toll of one incident both only grow as bodies are found;
+# a count for a window (a day, a week) is a new count each time
+GROWING_SCOPES = frozenset({"cumulative", "incident"})
 # how far a figure stated with "about" may be from its value and still be the same
 APPROX_TOLERANCE = 0.10
 # exact tallies of the same thing compiled hours apart differ a little
@@ -88,7 +91,7 @@ def compatible(newer: Figure, older: Figure) -> bool:
     lo_n, hi_n = interval(newer)
     lo_o, hi_o = interval(older)
     later = (newer.as_of and older.as_of and newer.as_of > older.as_of)
-    if newer.scope == "cumulative" and newer.kind in RUNNING_TOTALS and later:
+    if newer.scope in GROWING_SCOPES and newer.kind in RUNNING_TOTALS and later:
         return hi_n >= lo_o
     return lo_n <= hi_o and lo_o <= hi_n
 
@@ -134,7 +137,7 @@ def relate(newer: Figure, older: Figure, window_days: int = 2) -> Decision | Non
     if newer.originator == older.originator:
         if newer.value == older.value:
             return Decision(newer.id, older.id, "repeats", 1.0, f"{pair}: same figure again")
-        if newer.value < older.value and newer.kind in RUNNING_TOTALS and newer.scope == "cumulative":
+        if newer.value < older.value and newer.kind in RUNNING_TOTALS and newer.scope in GROWING_SCOPES:
             return Decision(newer.id, older.id, "revises_down", score,
                             f"{pair}: running total fell by {older.value - newer.value:,}")
         moved = "rose" if newer.value > older.value else "fell"
