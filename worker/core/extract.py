@@ -63,7 +63,7 @@ APPROX_RE = re.compile(
 OR_MORE_RE = re.compile(r"^(?:\s*(?:or|and)\s+(?:more|above|over)\b|\+|-plus\b)", re.IGNORECASE)
 
 HYPOTHETICAL_RE = re.compile(
-    r"\b(?:could|may|might|would|will|shall|to)\s+(?:\w+ly\s+)?(?:rise|reach|surpass|exceed|climb|increase|"
+    r"\b(?:could|may|might|would|will|shall)\s+(?:\w+ly\s+)?(?:rise|reach|surpass|exceed|climb|increase|"
     r"double|triple|top|kill|die|flee|be\s+displaced|face|hit|soar|grow|jump|go\s+up|affect)\b"
     r"|\b(?:expects?|expected|projects?|projected|forecasts?|forecast|predicts?|predicted|fears?|feared|"
     r"risk|risks|threatens?|threatened|warns?\s+that|plans?\s+to|aims?\s+to|target|goal|if)\b",
@@ -336,8 +336,10 @@ def _sentence_claims(article: ArticleIn, text: str, s: int, e: int, nums: list[N
             continue
         qualifier, value, low, high, q_start = quals[k]
         scope, period = _scope(text, n, s, e, kw)
-        subject = _subject(text, n, e) or (prev_subject if prev_subject and (kw is None or not forward) else None)
-        subject = subject or "people"
+        subject = _subject(text, n, e)
+        if subject is None or subject.lower() == "others":
+            # "3,785 Palestinians killed and 12,493 wounded": the group carries over
+            subject = prev_subject or "people"
         if places is None:
             places = find_places(text, s, e, place_index)
         location, region = _location(text, n, places, hi_bound, atts, last_location)
@@ -464,15 +466,18 @@ _EVENT_RE = re.compile(
 
 
 def _subject(text: str, n: Number, e: int) -> str | None:
+    """The counted group written after the number: "12 Palestinian children"."""
     pos = n.end
     m = _SKIP_OF_RE.match(text, pos, min(e, pos + 30))
     if m:
         pos = m.end()
     words = _words_after(text, pos, e, 5)
     first = None
+    prev_end = pos
     for w in words:
-        if w.start() - (words[0].start() if first is None else 0) > 60:
-            break
+        if text[prev_end:w.start()].strip(" \u00a0"):
+            break  # punctuation ends the noun phrase
+        prev_end = w.end()
         lw = w.group(0).lower().strip("'’")
         if first is None:
             first = w
@@ -482,8 +487,7 @@ def _subject(text: str, n: Number, e: int) -> str | None:
             continue
         if lw in ("were", "are", "was") and w is words[0]:
             # "1,524 were children"
-            rest = _words_after(text, w.end(), e, 2)
-            for r in rest:
+            for r in _words_after(text, w.end(), e, 2):
                 if r.group(0).lower() in PEOPLE_NOUNS:
                     return r.group(0)
             return None

@@ -86,7 +86,8 @@ def find_places(text: str, start: int, end: int, index: PlaceIndex) -> list[Plac
             region = index.by_name.get(_key(m.group(0)))
             if region:
                 # "the Strip", "the enclave": a reference, not a name; report the name
-                written = region if m.group(0).lower().startswith("the ") else m.group(0)
+                generic = re.fullmatch(r"the\s+\w+", m.group(0), re.IGNORECASE)
+                written = region if generic else m.group(0)
                 found.append(Place(m.start(), m.end(), written, region))
     if not found:
         return found
