@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install dev bench clean
+.PHONY: demo test install dev bench eval clean
 
 $(BIN)/claimtrack: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,3 +34,13 @@ bench: dev
 
 clean:
 	rm -rf $(VENV) claimtrack.db claimtrack.db-wal claimtrack.db-shm
+
+## score extraction and linking on the labelled dev articles in ../shared/eval
+EVAL ?= ../shared/eval
+eval: install
+	rm -f /tmp/claimtrack-eval.db
+	$(BIN)/claimtrack extract --format jsonl $$(ls $(EVAL)/dev/*.json | grep -v relations.json) > /tmp/claimtrack-claims.jsonl
+	$(BIN)/python $(EVAL)/score.py --gold $(EVAL)/dev --pred /tmp/claimtrack-claims.jsonl
+	CLAIMTRACK_DATABASE_URL=sqlite:////tmp/claimtrack-eval.db $(BIN)/claimtrack ingest -q $$(ls $(EVAL)/dev/*.json | grep -v relations.json)
+	CLAIMTRACK_DATABASE_URL=sqlite:////tmp/claimtrack-eval.db $(BIN)/claimtrack export links --format jsonl -o /tmp/claimtrack-links.jsonl
+	$(BIN)/python $(EVAL)/score_relations.py --gold $(EVAL)/dev --links /tmp/claimtrack-links.jsonl
