@@ -138,6 +138,9 @@ def test_an_older_article_ingested_late_is_linked_as_if_in_order(tmp_path):
     late.dispose()
 
 
+OWN = ("Floodwaters swept through the valley overnight. At least 12,000 people were killed in Gaza "
+       "as rescue teams searched villages that landslides had cut off from the nearest town.")
+
 STORY = [
     art("s1", "wire.example", 6, "At least 10,022 people have been killed in Gaza, the Gaza Health Ministry said on Monday."),
     art("s2", "daily.example", 6, "More than 10,000 people have been killed in Gaza since the war began."),
@@ -147,6 +150,10 @@ STORY = [
     art("s6", "wire.example", 2, "About 240 hostages are being held in Gaza, the Israeli military said."),
     art("s7", "post.example", 1, "The Israeli military said 137 hostages are still held in Gaza.", month=12),
     art("s8", "tv.example", 11, "At least 11,078 people have been killed in Gaza, the Gaza Health Ministry said."),
+    # an outlet's own figure and two copies of it: one originator, whichever arrives first
+    art("s9", "first.example", 6, OWN),
+    art("s10", "second.example", 6, OWN.replace("rescue teams", "rescue crews")),
+    art("s11", "third.example", 7, OWN.replace("nearest town", "nearest city")),
 ]
 
 
