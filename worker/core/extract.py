@@ -21,7 +21,7 @@ from worker.core.attribution import (Attribution, SourceIndex, SourceMemory, bui
 from worker.core.dates import DATE_CUE_RE, resolve_date
 from worker.core.kinds import (KIND_RE, NON_PEOPLE_NOUNS, PEOPLE_NOUNS, SUBJECT_CLASS,
                                SUBJECT_PHRASE_CLASS, WEAK_WORDS)
-from worker.core.numbers import Number, find_numbers
+from worker.core.numbers import Number, ascii_lower, find_numbers
 from worker.core.places import Place, PlaceIndex, build_place_index, find_places
 from worker.core.sentences import split_sentences
 from worker.core.types import Aliases, ArticleIn, Claim
@@ -44,9 +44,16 @@ MASK_RE = re.compile(
     r"sura|verse|paragraph|decree|law|bill|item|gate|building|block|apartment|class|grade|week|day)\s+\d[\d.,]*"
     r"|\b\d[\d.,]*[- ](?:year|month|week|day|hour|minute)s?[- ]old\b|\b\d+\s+years?\s+(?:old|of\s+age)\b"
     r"|\b\d[\d.,]*-(?:magnitude|storey|story|km|mile|year|day|hour|month|week|point|metre|meter|foot|member|strong)\b"
-    r"|\b[A-Za-z]+-\d+\b|\b\d+[a-z]{1,2}\d*\b(?<!\dm)(?<!\dk)(?<!\dmn)(?<!\dbn)",
-    re.IGNORECASE,
+    r"|\b[a-z]+-\d+\b|\b\d+[a-z]{1,2}\d*\b(?<!\dm)(?<!\dk)(?<!\dmn)(?<!\dbn)",
 )
+# MASK_RE is case-sensitive and runs on ascii_lower(text), only around numbers
+# whose neighbourhood has one of these (every MASK_RE alternative needs one)
+_MASK_TRIGGER_RE = re.compile(
+    r"[-/:%$€£¥#+@]|\d[.,]\d|\d(?:st|nd|rd|th)\b|\d[a-z]|http|www|per\s?cent|percent|\bpc\b|usd|eur|gbp"
+    r"|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|year|month|week|day|hour|minute|old\b|aged?\b|ages\b"
+    r"|phase|\bno\.|number|resolution|article|level|category|magnitude|route|highway|flight|page|chapter"
+    r"|section|room|unit|platoon|brigade|division|battalion|ipc|covid|sura|verse|paragraph|decree|law|bill"
+    r"|item|gate|building|block|apartment|class|grade")
 
 AT_LEAST_RE = re.compile(
     r"(?:at\s+least|more\s+than|over|above|upwards?\s+of|in\s+excess\s+of|exceed(?:s|ed|ing)?|"
@@ -154,9 +161,8 @@ def extract(article: ArticleIn, aliases: Aliases) -> list[Claim]:
         return []
     place_index, source_index = _indexes(aliases)
     sentences = split_sentences(text)
-    masks = [m.span() for m in MASK_RE.finditer(text)]
-    mask_starts = [s for s, _ in masks]
-    numbers = [n for n in find_numbers(text) if not _masked(n, masks, mask_starts)]
+    lowered = ascii_lower(text)
+    numbers = [n for n in find_numbers(text, lowered) if not _masked(lowered, n)]
     if not numbers:
         return []
     num_starts = [n.start for n in numbers]
@@ -183,7 +189,7 @@ def extract(article: ArticleIn, aliases: Aliases) -> list[Claim]:
         atts = _remember_sources(text, s, e, headline, source_index, memory, main_region)
         if not candidates:
             continue
-        found = _sentence_claims(article, text, s, e, candidates, atts, place_index, last_location)
+        found = _sentence_claims(article, text, lowered, s, e, candidates, atts, place_index, last_location)
         if not found:
             continue
         if not atts and carried is not None and si - carried[0] <= _CARRY_SENTENCES and not headline:
@@ -215,11 +221,17 @@ def _remember_sources(text: str, s: int, e: int, headline: bool, index: SourceIn
     return out
 
 
-def _masked(n: Number, masks: list[tuple[int, int]], starts: list[int]) -> bool:
-    i = bisect_left(starts, n.end)
-    # masks are few and short; look at the two that could overlap
-    for j in (i - 1, i - 2):
-        if j >= 0 and masks[j][0] < n.end and n.start < masks[j][1]:
+def _masked(lowered: str, n: Number) -> bool:
+    """Is ``n`` part of a date, time, amount, percentage, url, age, ...?
+
+    Searched in a small window around the number only: cheaper than a scan
+    of the whole text with the large alternation.
+    """
+    a, b = max(0, n.start - 24), min(len(lowered), n.end + 24)
+    if not _MASK_TRIGGER_RE.search(lowered, a, b):
+        return False
+    for m in MASK_RE.finditer(lowered, a, b):
+        if m.start() < n.end and n.start < m.end():
             return True
     return False
 
@@ -293,11 +305,11 @@ def _is_candidate(text: str, n: Number, s: int, e: int) -> bool:
     return True
 
 
-def _sentence_claims(article: ArticleIn, text: str, s: int, e: int, nums: list[Number],
+def _sentence_claims(article: ArticleIn, text: str, lowered: str, s: int, e: int, nums: list[Number],
                      atts: list[Attribution], place_index: PlaceIndex,
                      last_location: tuple[str | None, str | None]) -> list[Claim]:
-    kws = [_Kw(m.start(), m.end(), m.lastgroup or "", m.group(0).lower() in WEAK_WORDS)
-           for m in KIND_RE.finditer(text, s, e)]
+    kws = [_Kw(m.start(), m.end(), m.lastgroup or "", m.group(0) in WEAK_WORDS)
+           for m in KIND_RE.finditer(lowered, s, e)]
     quals = [_qualifier(text, n, s) for n in nums]
     owned: set[int] = set()
     picked: list[tuple[_Kw | None, bool]] = []

@@ -63,8 +63,20 @@ NUMBER_RE = re.compile(
     rf"(?P<a>{_NUMERAL})"
     rf"(?:(?P<sep>{_RANGE_SEP})(?P<b>{_NUMERAL}))?"
     rf"|(?P<vague>\b{_VAGUE})",
-    re.IGNORECASE,
 )
+# NUMBER_RE is case-sensitive on purpose: it runs on ascii_lower(text), which
+# is several times faster than re.IGNORECASE on the original text
+_ASCII_LOWER = {c: c + 32 for c in range(65, 91)}
+
+
+def ascii_lower(text: str) -> str:
+    """``text`` with A-Z lowered and every other character (and offset) kept.
+
+    ``str.lower`` is used when it keeps the length (the common case, fast);
+    "İ" lowers to two characters, so then only ASCII is translated.
+    """
+    low = text.lower()
+    return low if len(low) == len(text) else text.translate(_ASCII_LOWER)
 
 _TOKEN_RE = re.compile(r"[a-z]+|\d+(?:[.,]\d+)?", re.IGNORECASE)
 
@@ -171,14 +183,15 @@ def _is_decimal(surface: str) -> bool:
     return bool(_DECIMAL.match(surface))
 
 
-def find_numbers(text: str) -> list[Number]:
+def find_numbers(text: str, lowered: str | None = None) -> list[Number]:
     """All numbers and number ranges in ``text``, in order.
 
     A range yields one :class:`Number` with ``high`` set. Parts that do not
-    parse (e.g. a stray "and") are dropped, never raised.
+    parse (e.g. a stray "and") are dropped, never raised. ``lowered`` is
+    ``ascii_lower(text)`` when the caller already has it.
     """
     out: list[Number] = []
-    for m in NUMBER_RE.finditer(text):
+    for m in NUMBER_RE.finditer(lowered if lowered is not None else ascii_lower(text)):
         if m.group("vague"):
             phrase = " ".join(m.group("vague").lower().split())
             out.append(Number(m.start(), m.end(), VAGUE[phrase], vague=True, is_word=True))
