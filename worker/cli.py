@@ -213,10 +213,10 @@ def flags(relations, kind, source, since, fmt) -> None:
             click.echo(json.dumps(r, ensure_ascii=False))
         return
     colour = {"agrees": "green", "repeats": "dim", "updates": "cyan", "revises_down": "yellow", "contradicts": "red"}
-    table = Table("relation", "kind", "reason", "newer (a)", "earlier (b)")
+    table = Table("relation", "kind", "reason", "articles (newer ← earlier)")
     for r in rows:
         table.add_row(f"[{colour[r['relation']]}]{r['relation']}[/]", r["a"]["kind"], r["reason"],
-                      f"{r['a']['article']}: {r['a']['quote']}", f"{r['b']['article']}: {r['b']['quote']}")
+                      f"{r['a']['article']} ← {r['b']['article']}")
     out = _out()
     out.print(table)
     counts = Counter(r["relation"] for r in rows)
