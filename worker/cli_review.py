@@ -140,11 +140,12 @@ def review_show(flag_id, fmt) -> None:
                        ("high", "high"), ("scope", "scope"), ("region", "region"), ("quote", "quote")):
         evidence.add_row(label, _text(d["a"].get(key)), _text(d["b"].get(key)))
     out.print(evidence)
-    history = Table("#", "when (UTC)", "reviewer", "status", "note", "verdict", title="history")
+    out.print("history (oldest first):")
     for i, h in enumerate(d["history"], 1):
-        history.add_row(str(i), h["at"], _text(h["reviewer"]), h["status"], _text(h["note"] or ""),
-                        _text(h["verdict"] or ""))
-    out.print(history)
+        # one line per change, unwrapped: notes are read and grepped whole
+        out.print(_text(f"  {i}. {h['at']}  {h['reviewer']}  → {h['status']}"
+                        + (f"  note: {h['note']}" if h["note"] else "")
+                        + (f"  verdict: {h['verdict']}" if h["verdict"] else "")), overflow="ignore", crop=False)
 
 
 @review.command("set")

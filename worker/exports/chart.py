@@ -170,10 +170,13 @@ def timeline_svg(points: list[dict], marks: list[dict], *, label: str, scale: st
         symbol = (f"M{ax - 7},{ay - 7} L{ax + 7},{ay + 7} M{ax - 7},{ay + 7} L{ax + 7},{ay - 7}"
                   if m["relation"] == "contradicts" else
                   f"M{ax - 7},{ay + 9} L{ax + 7},{ay + 9} L{ax},{ay + 18} Z")
-        drawn.append(tag("a", {"href": f"#flag-{m['flag_id']}", "class": f"mark {m['relation']}",
-                               "data-flag-id": m["flag_id"], "data-status": m.get("status")},
-                         tag("title", None, f"flag {m['flag_id']} · {m['relation']} · {m.get('status')}: "
-                                            f"{m.get('reason', '')}"),
+        flagged = m.get("flag_id") is not None
+        title = (f"flag {m['flag_id']} · {m['relation']} · {m.get('status')}: " if flagged
+                 else f"{m['relation']} (not flagged for review): ") + (m.get("reason") or "")
+        drawn.append(tag("a", {"href": f"#flag-{m['flag_id']}" if flagged else None,
+                               "class": f"mark {m['relation']}", "data-flag-id": m.get("flag_id"),
+                               "data-status": m.get("status")},
+                         tag("title", None, title),
                          void("line", {"x1": ax, "y1": ay, "x2": bx, "y2": by, "stroke": c, "stroke-width": 2,
                                        "stroke-dasharray": "5 4"}),
                          void("path", {"d": symbol, "stroke": c, "stroke-width": 3,

@@ -36,8 +36,9 @@ class Filters:
 
 
 def claims(session: Session, f: Filters) -> list[dict]:
-    """``claim_json`` dicts of the claims the filters select."""
-    return [claim_json(c) for c in rq.export_claims(session, f.kind, f.source, f.since, f.region, f.status or None)]
+    """``claim_json`` dicts (plus the article title) of the claims the filters select."""
+    return [{**claim_json(c), "title": c.article.title or None}
+            for c in rq.export_claims(session, f.kind, f.source, f.since, f.region, f.status or None)]
 
 
 def links(session: Session, f: Filters) -> list[dict]:

@@ -16,7 +16,8 @@ from worker.views import CLAIM_FIELDS, LINK_SIDE_FIELDS
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
 
-CLAIM_COLUMNS = CLAIM_FIELDS
+# the article title helps a reader of the spreadsheet; it is not a claim field
+CLAIM_COLUMNS = (*CLAIM_FIELDS, "title")
 LINK_COLUMNS = ("relation", "score", "reason",
                 *(f"a_{k}" for k in LINK_SIDE_FIELDS), *(f"b_{k}" for k in LINK_SIDE_FIELDS),
                 "flag_id", "flag_status")
@@ -77,8 +78,8 @@ def claims_csv(claims: Iterable[dict], bom: bool = False) -> str:
 
 
 def claims_jsonl(claims: Iterable[dict]) -> str:
-    """Claims as JSON Lines with exactly the ``claim_json`` fields, sorted."""
-    return to_jsonl({k: c.get(k) for k in CLAIM_FIELDS} for c in sorted(claims, key=claim_sort_key))
+    """Claims as JSON Lines with the CSV's fields (``claim_json`` plus the title), sorted."""
+    return to_jsonl({k: c.get(k) for k in CLAIM_COLUMNS} for c in sorted(claims, key=claim_sort_key))
 
 
 def flatten_link(link: dict) -> dict:
