@@ -59,8 +59,9 @@ _PRONOUNS = frozenset({"it", "they", "he", "she", "the ministry", "ministry", "t
                        "the department", "the authority", "the government", "the body", "the monitor",
                        "the observatory", "the un agency", "the agency's"})
 _NOT_SOURCE_RE = re.compile(
-    r"\d|\b(?:killed|wounded|injured|died|dead|people|were|was|is|are|been|have|has|had|this|there|which|who|"
-    r"what|when|where|we|i|you|witnesses|residents|survivors|families|one|some|many|others)\b", re.I)
+    r"\d|\b(?:killed|wounded|injured|died|dead|people|were|was|is|are|been|have|has|had|this|there|which|"
+    r"what|when|where|we|i|you|witnesses|residents|survivors|families|one|some|many|others)\b"
+    r"|(?-i:\bwho\b)", re.I)  # "WHO" is a source, "who" is not
 _SOURCE_HEAD_RE = re.compile(
     r"\b(?:ministry|officials?|authorities|spokes(?:man|woman|person)|agency|office|police|army|military|"
     r"government|media|sources|rescuers|medics|doctors|monitors?|observatory|report|agencies|organi[sz]ation)\b",

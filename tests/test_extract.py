@@ -1,0 +1,215 @@
+"""Claim extraction on our own news-like sentences (worker.core.extract)."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from worker.aliases import load_aliases
+from worker.core.extract import extract
+from worker.core.sentences import split_sentences
+from worker.core.types import ArticleIn
+
+ALIASES = load_aliases()
+PUB = date(2024, 3, 16)  # a Saturday
+
+
+def claims(text, title="", published=PUB):
+    art = ArticleIn(id="t", text=text, title=title, published=published)
+    out = extract(art, ALIASES)
+    for c in out:
+        assert text[c.start:c.end] == c.quote
+        assert c.article == "t"
+    return out
+
+
+def one(text, **kw):
+    out = claims(text, **kw)
+    assert len(out) == 1, out
+    return out[0]
+
+
+QUALIFIERS = [
+    ("At least 40 people were killed in the floods.", "at_least", 40, None),
+    ("More than 1,200 people were injured.", "at_least", 1200, None),
+    ("The death toll has surpassed 9,000.", "at_least", 9000, None),
+    ("Up to 300 people are missing.", "at_most", None, 300),
+    ("Fewer than 50 people were hurt.", "at_most", None, 50),
+    ("About 2,000 people have fled their homes.", "approx", None, None),
+    ("Nearly 5,000 people were wounded.", "approx", None, None),
+    ("Some 70 villagers died.", "approx", None, None),
+    ("Between 20 and 30 people were killed.", "range", 20, 30),
+    ("17 people were killed.", "exact", 17, 17),
+]
+
+
+@pytest.mark.parametrize(("text", "qualifier", "low", "high"), QUALIFIERS)
+def test_the_qualifier_sets_the_interval(text, qualifier, low, high):
+    c = one(text)
+    assert (c.qualifier, c.low, c.high) == (qualifier, low, high)
+
+
+def test_more_than_gives_an_open_lower_bound():
+    c = one("More than 31,800 Palestinians have been killed.")
+    assert (c.value, c.low, c.high) == (31800, 31800, None)
+
+
+KINDS = [
+    ("The quake killed 312 people.", "killed"),
+    ("Rescuers recovered the bodies of 14 miners.", "killed"),
+    ("The death toll rose to 4,600.", "killed"),
+    ("Some 40 people lost their lives.", "killed"),
+    ("At least 90 people were wounded.", "injured"),
+    ("Nearly 25,000 residents have fled their homes.", "displaced"),
+    ("The storm left 3,000 people homeless.", "displaced"),
+    ("About 800 people remain unaccounted for.", "missing"),
+    ("Gunmen abducted 27 students.", "hostages"),
+    ("Police arrested 56 protesters.", "detained"),
+    ("Some 1.1 million people face catastrophic hunger.", "food_insecure"),
+    ("Khartoum, a city of 6 million people, was cut off.", "population"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), KINDS)
+def test_the_words_around_a_number_give_its_kind(text, kind):
+    assert one(text).kind == kind
+
+
+NOT_CLAIMS = [
+    "No one was killed in the blast.",
+    "The fighting could kill thousands more.",
+    "Officials fear the toll may rise to 20,000.",
+    "The 32-year-old man was killed on March 3, 2024.",
+    "The attack killed him at 10:30 a.m. in 2023.",
+    "Some 120 trucks of aid entered, and 4 hospitals were hit.",
+    "Prices rose 45% and the UN asked for $2.5 billion.",
+    "Resolution 2334 was adopted by 14 votes.",
+    "Call +1 555 010 9999 for more.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_CLAIMS)
+def test_these_numbers_are_not_head_counts(text):
+    assert claims(text) == []
+
+
+def test_one_claim_per_number_in_a_coordinated_sentence():
+    out = claims("The strikes killed 165 people and wounded 56,165 others.")
+    assert [(c.kind, c.value) for c in out] == [("killed", 165), ("injured", 56165)]
+
+
+def test_a_sub_count_is_its_own_claim_with_its_subject():
+    out = claims("At least 1,500 people were killed, including 600 children, the ministry said.")
+    assert [(c.value, c.subject_class) for c in out] == [(1500, "people"), (600, "children")]
+    assert out[1].kind == "killed"
+
+
+def test_coordinated_counts_share_the_kind_word_after_them():
+    out = claims("Some 2,900 children and 1,700 women are among the dead.")
+    assert [(c.kind, c.value, c.subject) for c in out] == [
+        ("killed", 2900, "children"), ("killed", 1700, "women")]
+
+
+SOURCES = [
+    ("At least 40 people were killed, according to the World Health Organization.", "WHO"),
+    ("The health ministry in Hamas-run Gaza said 21,000 people had been killed.", "Gaza Health Ministry"),
+    ("Gaza's Ministry of Health said 300 people were wounded.", "Gaza Health Ministry"),
+    ("More than 100,000 people have fled Sudan, the UN refugee agency said.", "UNHCR"),
+    ("Some 7,000 people were displaced, said the International Organization for Migration.", "IOM"),
+    ("Turkey's disaster agency reported 1,200 deaths.", "Turkish government (AFAD)"),
+    ("The Israeli military said 2 soldiers were killed.", "Israeli military"),
+]
+
+
+@pytest.mark.parametrize(("text", "canonical"), SOURCES)
+def test_the_attributed_source_is_normalised(text, canonical):
+    assert one(text).source_canonical == canonical
+
+
+def test_a_figure_the_outlet_states_itself_has_no_source():
+    c = one("More than 6,000 people have died in Syria.")
+    assert (c.source, c.source_canonical) == (None, None)
+
+
+def test_the_ministry_said_refers_back_to_the_ministry_named_earlier():
+    text = ("The Sudanese health ministry said on Tuesday that fighting had spread. "
+            "The ministry said 512 people have been killed.")
+    c = one(text)
+    assert c.source == "The ministry"
+    assert c.source_canonical == "Sudan Health Ministry"
+
+
+def test_a_spokesman_named_earlier_keeps_his_authority():
+    text = ("Aid workers were among the dead, WHO spokesman Tarik Jasarevic said. "
+            "Jasarevic added that 44 health workers had been killed.")
+    assert one(text).source_canonical == "WHO"
+
+
+def test_a_headline_ending_with_says_is_attributed():
+    text = "Death toll in Derna rises to 5,300, UN says\nThe floods swept away whole districts."
+    c = one(text, title="Death toll in Derna rises to 5,300, UN says")
+    assert (c.kind, c.value, c.source_canonical) == ("killed", 5300, "UN")
+
+
+def test_an_unknown_source_is_kept_as_a_clean_short_name():
+    c = one("At least 30 people were killed, according to the Mountain Rescue Collective.")
+    assert c.source_canonical == "Mountain Rescue Collective"
+
+
+SCOPES = [
+    ("At least 200 people were killed in the past 24 hours.", "period", "24h"),
+    ("Twelve people were killed overnight in the shelling.", "period", "overnight"),
+    ("An airstrike on a school killed 12 people.", "incident", None),
+    ("The death toll has risen to 9,000 since the war began.", "cumulative", None),
+]
+
+
+@pytest.mark.parametrize(("text", "scope", "period"), SCOPES)
+def test_the_scope_comes_from_time_and_event_cues(text, scope, period):
+    c = one(text)
+    assert (c.scope, c.period) == (scope, period)
+
+
+def test_the_place_is_normalised_to_a_region():
+    c = one("Some 1,300 people were killed in the enclave, the ministry said.")
+    assert c.region == "Gaza Strip"
+    c = one("At least 2,000 people died in Türkiye.")
+    assert c.region == "Turkey"
+
+
+def test_two_places_joined_by_and_make_one_location():
+    c = one("The quake killed more than 50,000 people in Turkey and Syria.")
+    assert c.location == "Turkey and Syria"
+    assert c.region == "Syria+Turkey"
+
+
+def test_as_of_is_the_weekday_named_before_publication():
+    c = one("On Thursday, officials said 40 people were killed.")
+    assert c.as_of == date(2024, 3, 14)
+
+
+def test_as_of_is_a_named_calendar_date():
+    c = one("The toll stood at more than 13,300 on November 20.", published=date(2024, 1, 5))
+    assert c.as_of == date(2023, 11, 20)
+
+
+def test_as_of_defaults_to_the_publication_date():
+    assert one("17 people were killed.").as_of == PUB
+
+
+def test_news_typography_does_not_break_sentences():
+    text = "GAZA CITY (AP) — Dr. Ali of the U.N. agency said 5 died. Gen. Sami said 3 were hurt."
+    spans = [text[a:b] for a, b in split_sentences(text)]
+    assert len(spans) == 2
+    assert [c.value for c in claims(text)] == [5, 3]
+
+
+def test_page_debris_and_a_leading_date_line_are_ignored():
+    text = ("date 2024-03-19\nHome | World | Read more\n.nav{color:#333;width:100px}\n"
+            "At least 19 people were killed in the floods, police said.")
+    assert [(c.kind, c.value) for c in claims(text)] == [("killed", 19)]
+
+
+def test_empty_text_gives_no_claims():
+    assert claims("") == []
+    assert claims("   \n ") == []
