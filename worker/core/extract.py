@@ -22,6 +22,7 @@ from worker.core.dates import DATE_CUE_RE, resolve_date
 from worker.core.kinds import (KIND_RE, NON_PEOPLE_NOUNS, PEOPLE_NOUNS, SUBJECT_CLASS,
                                SUBJECT_PHRASE_CLASS, WEAK_WORDS)
 from worker.core.numbers import Number, ascii_lower, find_numbers
+from worker.core.qualifiers import qualify
 from worker.core.places import Place, PlaceIndex, build_place_index, find_places
 from worker.core.sentences import split_sentences
 from worker.core.types import Aliases, ArticleIn, Claim
@@ -54,20 +55,6 @@ _MASK_TRIGGER_RE = re.compile(
     r"|phase|\bno\.|number|resolution|article|level|category|magnitude|route|highway|flight|page|chapter"
     r"|section|room|unit|platoon|brigade|division|battalion|ipc|covid|sura|verse|paragraph|decree|law|bill"
     r"|item|gate|building|block|apartment|class|grade")
-
-AT_LEAST_RE = re.compile(
-    r"(?:at\s+least|more\s+than|over|above|upwards?\s+of|in\s+excess\s+of|exceed(?:s|ed|ing)?|"
-    r"surpass(?:es|ed|ing)?|top(?:s|ped|ping)?|cross(?:es|ed|ing)?|passed|past|beyond|north\s+of|"
-    r"no\s+(?:less|fewer)\s+than|not\s+less\s+than|a\s+minimum\s+of|greater\s+than|higher\s+than|"
-    r"larger\s+than|in\s+the\s+tens\s+of)\s*['\"‘“]?\s*$", re.IGNORECASE)
-AT_MOST_RE = re.compile(
-    r"(?:up\s+to|fewer\s+than|less\s+than|as\s+many\s+as|no\s+more\s+than|not\s+more\s+than|as\s+high\s+as|"
-    r"under|below|at\s+most|a\s+maximum\s+of|smaller\s+than|lower\s+than)\s*['\"‘“]?\s*$", re.IGNORECASE)
-APPROX_RE = re.compile(
-    r"(?:about|around|nearly|almost|some|roughly|approximately|approx\.?|close\s+to|an\s+estimated|"
-    r"estimated|approaching|circa|ca\.|~|more\s+or\s+less|in\s+the\s+region\s+of|an\s+approximate|"
-    r"the\s+estimated|reportedly)\s*['\"‘“]?\s*$", re.IGNORECASE)
-OR_MORE_RE = re.compile(r"^(?:\s*(?:or|and)\s+(?:more|above|over)\b|\+|-plus\b)", re.IGNORECASE)
 
 HYPOTHETICAL_RE = re.compile(
     r"\b(?:could|may|might|would|will|shall)\s+(?:\w+ly\s+)?(?:rise|reach|surpass|exceed|climb|increase|"
@@ -310,7 +297,7 @@ def _sentence_claims(article: ArticleIn, text: str, lowered: str, s: int, e: int
                      last_location: tuple[str | None, str | None]) -> list[Claim]:
     kws = [_Kw(m.start(), m.end(), m.lastgroup or "", m.group(0) in WEAK_WORDS)
            for m in KIND_RE.finditer(lowered, s, e)]
-    quals = [_qualifier(text, n, s) for n in nums]
+    quals = [qualify(text, n, s) for n in nums]
     owned: set[int] = set()
     picked: list[tuple[_Kw | None, bool]] = []
     for k, n in enumerate(nums):
@@ -405,29 +392,6 @@ def _head_is_people(text: str, n: Number, e: int) -> bool:
         if lw not in _ADJ_SKIP:
             return False
     return False
-
-
-def _qualifier(text: str, n: Number, s: int) -> tuple[str, int, int | None, int | None, int]:
-    """(qualifier, value, low, high, start of the qualifier phrase)."""
-    if n.high is not None:
-        return "range", n.value, n.value, n.high, n.start
-    before = text[max(s, n.start - 40):n.start]
-    after = text[n.end:n.end + 8]
-    if n.vague:
-        return "at_least", n.value, n.value, None, n.start
-    for rx, q in ((AT_LEAST_RE, "at_least"), (AT_MOST_RE, "at_most"), (APPROX_RE, "approx")):
-        m = rx.search(before)
-        if m:
-            q_start = n.start - (len(before) - m.start())
-            # "just over", "well over" stay at_least
-            if q == "at_least":
-                return q, n.value, n.value, None, q_start
-            if q == "at_most":
-                return q, n.value, None, n.value, q_start
-            return q, n.value, None, None, q_start
-    if OR_MORE_RE.match(after):
-        return "at_least", n.value, n.value, None, n.start
-    return "exact", n.value, n.value, n.value, n.start
 
 
 def _scope(text: str, n: Number, s: int, e: int, kw: _Kw | None) -> tuple[str, str | None]:

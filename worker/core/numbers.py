@@ -22,7 +22,8 @@ TENS = {
     "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50,
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
 }
-SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000,
+SCALES = {"hundred": 100, "thousand": 1_000, "lakh": 100_000, "lakhs": 100_000,
+          "million": 1_000_000, "crore": 10_000_000, "crores": 10_000_000,
           "billion": 1_000_000_000, "trillion": 1_000_000_000_000}
 # short scale suffixes glued to digits or following them: "1.7m", "2.5 mn", "30k"
 SHORT_SCALES = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "mln": 1_000_000,
@@ -43,11 +44,11 @@ _DIGITS = (
     r"|\d+,\d{1,2}(?=\s*(?:million|billion|thousand)\b)"  # 1,4 million (decimal comma)
     r"|\d+(?:\.\d+)?"
 )
-_SCALE_WORD = r"(?:hundred|thousand|million|billion|trillion)"
+_SCALE_WORD = r"(?:hundred|thousand|lakhs?|million|crores?|billion|trillion)"
 _NUMERAL = (
     rf"(?:(?:{_DIGITS})(?:[ \u00a0]?(?:{_SCALE_WORD})\b|(?:mn|mln|bn|m|k|b)\b(?![.’']\w))?"
     rf"|(?:(?:half\s+an?|an?|one)\s+(?:{_SCALE_WORD}|dozen)\b)"
-    rf"|(?:half\s+an?\s+{_SCALE_WORD}\b)"
+    rf"|(?:half\s+an?\s+(?:{_SCALE_WORD}|dozen)\b)|(?:half\s+{_SCALE_WORD}\b)"
     rf"|(?:\b(?:{_WORD})\b(?:[ \u00a0-]+(?:{_WORD})\b"
     rf"|(?<=hundred)\s+and\s+(?:{_WORD})\b|(?<=thousand)\s+and\s+(?:{_WORD})\b"
     rf"|(?<=million)\s+and\s+(?:{_WORD})\b)*)"
@@ -55,7 +56,7 @@ _NUMERAL = (
     r")"
 )
 _VAGUE = r"(?:tens\s+of\s+millions|tens\s+of\s+thousands|hundreds\s+of\s+thousands|dozens|scores|hundreds|thousands|millions)(?=\s+of\b)"
-_RANGE_SEP = r"(?:\s*[-–—]\s*|\s+to\s+|\s+and\s+)"
+_RANGE_SEP = r"(?:\s*[-–—~]\s*|\s+to\s+|\s+through\s+|\s+and\s+)"
 
 # one pass over the text: ranges first (longest), then single numerals
 NUMBER_RE = re.compile(
@@ -109,7 +110,7 @@ def parse_number(surface: str) -> int | None:
         return None
     if s in VAGUE:
         return VAGUE[s]
-    m = re.fullmatch(r"(\d[\d, .]*?)\s*(hundred|thousand|million|billion|trillion|mn|mln|bn|m|k|b)?", s)
+    m = re.fullmatch(r"(\d[\d, .]*?)\s*(hundred|thousand|lakhs?|million|crores?|billion|trillion|mn|mln|bn|m|k|b)?", s)
     if m:
         digits, scale = m.group(1), m.group(2)
         mult = SCALES.get(scale or "", SHORT_SCALES.get(scale or "", 1))
@@ -134,6 +135,8 @@ def _parse_words(s: str) -> int | None:
         rest = [w for w in words[1:] if w not in ("a", "an")]
         if len(rest) == 1 and rest[0] in SCALES:
             return SCALES[rest[0]] // 2
+        if rest == ["dozen"]:
+            return 6
         return None
     if words in (["dozen"], ["a", "dozen"], ["one", "dozen"], ["an", "dozen"]):
         return 12
@@ -164,7 +167,7 @@ def _parse_words(s: str) -> int | None:
     return total + current if seen else None
 
 
-_SCALE_AT_END = re.compile(r"(hundred|thousand|million|billion|trillion|mn|mln|bn|m|k|b)\s*$", re.I)
+_SCALE_AT_END = re.compile(r"(hundred|thousand|lakhs?|million|crores?|billion|trillion|mn|mln|bn|m|k|b)\s*$", re.I)
 _DECIMAL = re.compile(r"\d+(?:\.\d|,\d{1,2}(?!\d))")
 
 
@@ -210,8 +213,8 @@ def find_numbers(text: str, lowered: str | None = None) -> list[Number]:
             # "and" only makes a range after "between"; "-" between digits only
             ok = b is not None and b > a and (
                 (sep == "and" and between and between.strip().lower() == "between")
-                or (sep == "to")
-                or (sep in "-–—" and not a_word and not b_word)
+                or (sep in ("to", "through"))
+                or (sep in "-–—~" and not a_word and not b_word)
             )
             if ok:
                 # "1 to 1.5 million": the scale of the upper end applies to both
