@@ -40,18 +40,18 @@ VAGUE = {
 _WORD = "|".join(sorted(list(UNITS) + list(TENS) + list(SCALES), key=len, reverse=True))
 _DIGITS = (
     r"\d{1,3}(?:,\d{3})+(?!,?\d)"            # 31,800  1,200,000
-    r"|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.])"  # 31 800 (thin/nb space too)
+    r"|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d|[,.]\d)"  # 31 800 (thin/nb space too)
     r"|\d+,\d{1,2}(?=\s*(?:million|billion|thousand)\b)"  # 1,4 million (decimal comma)
     r"|\d+(?:\.\d+)?"
 )
 _SCALE_WORD = r"(?:hundred|thousand|lakhs?|million|crores?|billion|trillion)"
 _NUMERAL = (
     rf"(?:(?:{_DIGITS})(?:[ \u00a0]?(?:{_SCALE_WORD})\b|(?:mn|mln|bn|m|k|b)\b(?![.’']\w))?"
-    rf"|(?:(?:half\s+an?|an?|one)\s+(?:{_SCALE_WORD}|dozen)\b)"
-    rf"|(?:half\s+an?\s+(?:{_SCALE_WORD}|dozen)\b)|(?:half\s+{_SCALE_WORD}\b)"
     rf"|(?:\b(?:{_WORD})\b(?:[ \u00a0-]+(?:{_WORD})\b"
     rf"|(?<=hundred)\s+and\s+(?:{_WORD})\b|(?<=thousand)\s+and\s+(?:{_WORD})\b"
     rf"|(?<=million)\s+and\s+(?:{_WORD})\b)*)"
+    rf"|(?:(?:half\s+an?|an?)\s+(?:{_SCALE_WORD}|dozen)\b)"
+    rf"|(?:half\s+an?\s+(?:{_SCALE_WORD}|dozen)\b)|(?:half\s+{_SCALE_WORD}\b)"
     rf"|(?:\bdozen\b)"
     r")"
 )

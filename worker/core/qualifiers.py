@@ -42,6 +42,11 @@ def qualify(text: str, n: Number, s: int = 0) -> tuple[str, int, int | None, int
     after = text[n.end:n.end + 12]
     if n.vague:
         return "at_least", n.value, n.value, None, n.start
+    # an explicit bound after the number beats a vague "about" before it
+    if OR_MORE_RE.match(after):
+        return "at_least", n.value, n.value, None, n.start
+    if OR_LESS_RE.match(after):
+        return "at_most", n.value, None, n.value, n.start
     for rx, q in ((AT_LEAST_RE, "at_least"), (AT_MOST_RE, "at_most"), (APPROX_RE, "approx")):
         m = rx.search(before)
         if m:
@@ -52,8 +57,4 @@ def qualify(text: str, n: Number, s: int = 0) -> tuple[str, int, int | None, int
             if q == "at_most":
                 return q, n.value, None, n.value, q_start
             return q, n.value, None, None, q_start
-    if OR_MORE_RE.match(after):
-        return "at_least", n.value, n.value, None, n.start
-    if OR_LESS_RE.match(after):
-        return "at_most", n.value, None, n.value, n.start
     return "exact", n.value, n.value, n.value, n.start
