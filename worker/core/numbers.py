@@ -59,8 +59,10 @@ _VAGUE = r"(?:tens\s+of\s+millions|tens\s+of\s+thousands|hundreds\s+of\s+thousan
 _RANGE_SEP = r"(?:\s*[-–—~]\s*|\s+to\s+|\s+through\s+|\s+and\s+)"
 
 # one pass over the text: ranges first (longest), then single numerals
+# "between"/"from" before a range is checked by a look back from the match
+# (_BETWEEN_RE), not matched here: an optional leading group would be tried
+# at every position of the text and halve the scan speed
 NUMBER_RE = re.compile(
-    rf"(?P<between>\b(?:between|from)\s+)?"
     rf"(?P<a>{_NUMERAL})"
     rf"(?:(?P<sep>{_RANGE_SEP})(?P<b>{_NUMERAL}))?"
     rf"|(?P<vague>\b{_VAGUE})",
@@ -79,6 +81,7 @@ def ascii_lower(text: str) -> str:
     low = text.lower()
     return low if len(low) == len(text) else text.translate(_ASCII_LOWER)
 
+_BETWEEN_RE = re.compile(r"\b(between|from)\s+$")
 _TOKEN_RE = re.compile(r"[a-z]+|\d+(?:[.,]\d+)?", re.IGNORECASE)
 
 
@@ -194,7 +197,8 @@ def find_numbers(text: str, lowered: str | None = None) -> list[Number]:
     ``ascii_lower(text)`` when the caller already has it.
     """
     out: list[Number] = []
-    for m in NUMBER_RE.finditer(lowered if lowered is not None else ascii_lower(text)):
+    low = lowered if lowered is not None else ascii_lower(text)
+    for m in NUMBER_RE.finditer(low):
         if m.group("vague"):
             phrase = " ".join(m.group("vague").lower().split())
             out.append(Number(m.start(), m.end(), VAGUE[phrase], vague=True, is_word=True))
@@ -206,7 +210,8 @@ def find_numbers(text: str, lowered: str | None = None) -> list[Number]:
         a_word = not a_s[0].isdigit()
         a_dec = _is_decimal(a_s)
         sep = (m.group("sep") or "").strip().lower()
-        between = m.group("between")
+        bm = _BETWEEN_RE.search(low, max(0, m.start() - 9), m.start()) if m.group("b") is not None else None
+        between = bm.group(1) if bm else None
         if b_s is not None:
             b = parse_number(b_s)
             b_word = not b_s[0].isdigit()
@@ -221,7 +226,7 @@ def find_numbers(text: str, lowered: str | None = None) -> list[Number]:
                 mult = _scale_of(b_s)
                 if not a_word and mult > 1 and _scale_of(a_s) == 1 and a * mult <= b:
                     a = a * mult
-                start = m.start("between") if between else m.start("a")
+                start = bm.start(1) if bm else m.start("a")
                 out.append(Number(start, m.end(), a, high=b, is_word=a_word))
                 continue
             # not a range: keep a, and re-scan b as its own number
