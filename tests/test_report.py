@@ -202,3 +202,13 @@ def test_the_seed_report_renders_in_headless_chromium_with_a_point_per_figure(cl
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     assert (width, height) == (1280, 2000)
     assert len(data) > 40_000  # a blank page of that size compresses to a few kilobytes
+
+
+def test_report_filters_choose_metrics_and_status_keeps_only_flagged_ones(cli_env, tmp_path):
+    run("ingest", str(SEEDS))
+    hostages = run("export", "report", "--kind", "hostages").stdout
+    assert re.findall(r'data-metric="([^"]+)"', hostages) == ["hostages|Gaza Strip|hostages|cumulative"]
+    flagged = run("export", "report", "--status", "new").stdout
+    metrics = re.findall(r'data-metric="([^"]+)"', flagged)
+    assert metrics and len(metrics) == len(set(metrics)) <= len(re.findall(r'<article class="flag', flagged))
+    assert run("export", "report", "--status", "dismissed").stdout.count("No figures match these filters.") == 1
