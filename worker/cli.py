@@ -257,60 +257,6 @@ def metrics(kind, region, since, fmt) -> None:
 
 
 @cli.group()
-def export() -> None:
-    """Export claims, links, ClaimReview or an HTML report.
-
-    \b
-    Example:
-        claimtrack export links --format jsonl -o links.jsonl
-    """
-
-
-@export.command("links")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
-@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-")
-@click.option("--relation", "relations", multiple=True, type=click.Choice(RELATIONS))
-@click.option("--kind", type=click.Choice(KINDS))
-@click.option("--since")
-def export_links(fmt, output, relations, kind, since) -> None:
-    """Every link with its relation, reason, score and both sides (SPEC §5).
-
-    \b
-    Example:
-        claimtrack export links --format jsonl -o links.jsonl
-    """
-    from store.db import session_scope
-    from store.repository import links_query
-    from worker.views import link_json
-
-    with session_scope(_engine()) as session:
-        rows = [link_json(link) for link in session.scalars(links_query(relations or None, kind, _since(since))).unique()]
-    for r in rows:
-        output.write(json.dumps(r, ensure_ascii=False) + "\n")
-
-
-@export.command("claims")
-@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
-@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-")
-@click.option("--kind", type=click.Choice(KINDS))
-@click.option("--since")
-def export_claims(fmt, output, kind, since) -> None:
-    """Every stored claim, one JSON object per line.
-
-    \b
-    Example:
-        claimtrack export claims -o claims.jsonl
-    """
-    from store.db import session_scope
-    from store.repository import claims_query
-    from worker.views import claim_json
-
-    with session_scope(_engine()) as session:
-        for c in session.scalars(claims_query(kind, None, _since(since))).unique():
-            output.write(json.dumps(claim_json(c), ensure_ascii=False) + "\n")
-
-
-@cli.group()
 def db() -> None:
     """Database schema commands.
 

@@ -163,7 +163,8 @@ def review_set(flag_id, status, note, verdict, reviewer) -> None:
     """
     from store import review_queries as rq
     from store.db import session_scope
-    from worker.review import ReviewError, default_reviewer, set_status
+    from worker.review import ReviewError, set_status
+    from worker.settings import default_reviewer
 
     try:
         with session_scope(_engine()) as session:
@@ -283,7 +284,7 @@ def export_claimreview(fmt, output, filters) -> None:
     """
     from worker.exports import load
     from worker.exports.claimreview import claim_reviews
-    from worker.review import org_name, org_url, review_url_template
+    from worker.settings import org_name, org_url, review_url_template
 
     flags = _load(load.reviewed_flags, filters)
     template = review_url_template()

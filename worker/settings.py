@@ -1,6 +1,7 @@
 """Configuration, read from the environment by functions (never at import time)."""
 from __future__ import annotations
 
+import getpass
 import os
 
 DEFAULT_DATABASE_URL = "sqlite:///claimtrack.db"
@@ -63,3 +64,39 @@ def review_relations() -> tuple[str, ...]:
     """Relations that open a review flag (``CLAIMTRACK_REVIEW_RELATIONS``, comma-separated)."""
     raw = os.environ.get("CLAIMTRACK_REVIEW_RELATIONS", "contradicts,revises_down")
     return tuple(r.strip() for r in raw.split(",") if r.strip())
+
+
+# ---- review and ClaimReview ----------------------------------------------------------------
+
+def org_name() -> str:
+    """The reviewing organisation named as ClaimReview author (``CLAIMTRACK_ORG_NAME``)."""
+    return os.environ.get("CLAIMTRACK_ORG_NAME") or "claimtrack"
+
+
+def org_url() -> str | None:
+    """The organisation's web site (``CLAIMTRACK_ORG_URL``)."""
+    return os.environ.get("CLAIMTRACK_ORG_URL") or None
+
+
+def review_url_template() -> str:
+    """Where a published review lives, ``{id}`` standing for the flag id.
+
+    ``CLAIMTRACK_REVIEW_URL`` (e.g. ``https://news.example/fact-checks/{id}``); else an
+    anchor on the organisation's site; else a ``urn:`` that is not a web page.
+    """
+    explicit = os.environ.get("CLAIMTRACK_REVIEW_URL")
+    if explicit:
+        return explicit if "{id}" in explicit else explicit.rstrip("/") + "/{id}"
+    site = org_url()
+    return f"{site.rstrip('/')}/#claimtrack-flag-{{id}}" if site else "urn:claimtrack:flag:{id}"
+
+
+def default_reviewer() -> str:
+    """Who is reviewing when ``--reviewer`` is not given: ``CLAIMTRACK_REVIEWER`` or the login name."""
+    name = os.environ.get("CLAIMTRACK_REVIEWER")
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name in some containers
+        return "unknown"
