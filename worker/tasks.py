@@ -1,0 +1,307 @@
+"""Celery tasks (docs/queue.md): small JSON in, small JSON out, the work in plain functions.
+
+The plain functions in the first half take an engine, the alias tables and the pipeline
+config and are what the tests call; the tasks in the second half are a few lines each:
+they gather those from the environment, call one function, and carry the time limits and
+the retry policy on the decorator.
+
+Every task is safe to run twice (the pipeline stores an article once by its content
+hash, claims and links by unique keys with insert-or-ignore), so they acknowledge late:
+a worker killed mid-task leaves the message to be delivered again.
+"""
+from __future__ import annotations
+
+import logging
+import traceback as tb
+from collections import Counter
+from datetime import date, timedelta
+
+import kombu.exceptions
+import psycopg
+import redis.exceptions
+import sqlalchemy.exc
+from celery.exceptions import SoftTimeLimitExceeded
+from sqlalchemy import Engine, select
+
+from store import repository as repo
+from store.db import engine_for, session_scope
+from store.models import Article, Claim, Recheck, Rejection, utcnow
+from worker import settings
+from worker.celery_app import app
+from worker.core.types import Aliases, ArticleIn
+from worker.inputs import BadArticle, article_from_payload
+from worker.pipeline import Config, Outcome, article_payload, recheck, reprocess_article, store_article
+
+log = logging.getLogger(__name__)
+
+# Errors that say "the database or the broker is not reachable right now" (a restart, a
+# failover, a deadlock victim): the task is retried with backoff. Anything else is a
+# property of the input or a bug, and retrying would fail the same way.
+TRANSIENT = (sqlalchemy.exc.OperationalError, psycopg.OperationalError,
+             redis.exceptions.ConnectionError, kombu.exceptions.OperationalError)
+
+RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": True, "retry_backoff_max": 120,
+         "retry_jitter": True, "max_retries": 10}
+
+QUEUE_ORIGIN = "queue"
+
+
+# ---- the work, as plain functions -----------------------------------------------------------
+
+def summary(outcome: Outcome) -> dict:
+    """An outcome as small JSON (what a task returns)."""
+    out = {"article": outcome.article, "status": outcome.status}
+    if outcome.reason:
+        out["reason"] = outcome.reason
+    if outcome.status == "stored":
+        out["claims"] = outcome.claims
+        out["links"] = {k: v for k, v in sorted(outcome.links.items()) if not k.startswith("-")}
+    return out
+
+
+def record_once(engine: Engine, origin: str, article: str | None, reason: str, *, payload=None,
+                traceback: str | None = None, status: str = "rejected") -> None:
+    """Record a rejection or failure unless the same one is already recorded.
+
+    A message delivered twice (a worker lost after the commit, before the ack) must not
+    list the same bad article twice.
+    """
+    with session_scope(engine) as session:
+        seen = session.scalar(select(Rejection.id).where(
+            Rejection.origin == origin[:2048], Rejection.reason == reason, Rejection.status == status,
+            Rejection.article.is_(None) if article is None else Rejection.article == article).limit(1))
+        if seen is None:
+            repo.record_rejection(session, origin, article, reason, payload=payload,
+                                  traceback=traceback, status=status)
+
+
+def store_once(engine: Engine, art: ArticleIn, aliases: Aliases, cfg: Config, origin: str) -> Outcome:
+    """Store one article in one transaction, like ``pipeline.ingest_one``, except that
+    transient errors propagate so the task is retried instead of recorded as failed.
+
+    Any other error is recorded as a failure with the payload and a traceback summary
+    (``claimtrack failed`` lists it, ``claimtrack failed --retry`` enqueues it again).
+    A soft time limit is recorded the same way and then re-raised, so a batch stops.
+    """
+    try:
+        with session_scope(engine) as session:
+            outcome = store_article(session, art, aliases, cfg, origin)
+        if outcome.status == "rejected":
+            record_once(engine, origin or art.id, art.id, outcome.reason)
+        return outcome
+    except TRANSIENT:
+        raise
+    except Exception as e:  # noqa: BLE001 - recorded with its traceback; the queue goes on
+        reason = f"{type(e).__name__}: {e}".splitlines()[0][:500]
+        if isinstance(e, SoftTimeLimitExceeded):
+            reason = "took longer than the task's soft time limit; retry it or split the article"
+        record_once(engine, origin or art.id, art.id, reason, payload=article_payload(art),
+                    traceback=tb.format_exc()[-4000:], status="failed")
+        if isinstance(e, SoftTimeLimitExceeded):
+            raise
+        return Outcome(art.id, "failed", reason)
+
+
+def ingest_payload(engine: Engine, payload, aliases: Aliases, cfg: Config, origin: str = "") -> dict:
+    """Validate one SPEC §1 payload and store it; bad input is recorded, never retried.
+
+    Example: ``ingest_payload(engine, {"id": "x1", "text": "At least 12 people were killed,
+    police said."}, aliases, cfg)`` returns ``{"article": "x1", "status": "stored",
+    "claims": 1, "links": {}}``; the same call again returns ``{"article": "x1",
+    "status": "known"}``.
+    """
+    origin = origin or QUEUE_ORIGIN
+    try:
+        art = article_from_payload(payload, max_bytes=settings.max_article_bytes())
+    except BadArticle as e:
+        art_id = payload.get("id") if isinstance(payload, dict) else None
+        record_once(engine, origin, str(art_id) if art_id else None, str(e),
+                    payload=payload if isinstance(payload, dict) else None)
+        return {"article": art_id, "status": "rejected", "reason": str(e)}
+    return summary(store_once(engine, art, aliases, cfg, origin))
+
+
+def ingest_payloads(engine: Engine, payloads: list, aliases: Aliases, cfg: Config,
+                    origins: list[str] | None = None, defer=None) -> dict:
+    """Store a batch of payloads, each in its own transaction; returns counts by status.
+
+    When the soft time limit interrupts the batch, the articles not yet tried are handed
+    to ``defer(payloads, origins)`` (the task enqueues them again) instead of being lost.
+    """
+    if not isinstance(payloads, list):
+        record_once(engine, QUEUE_ORIGIN, None, f"a batch is a JSON list of articles, got {type(payloads).__name__}")
+        return {"rejected": 1}
+    origins = list(origins or [])
+    origins += [""] * (len(payloads) - len(origins))
+    counts: Counter = Counter()
+    for i, (payload, origin) in enumerate(zip(payloads, origins)):
+        try:
+            counts[ingest_payload(engine, payload, aliases, cfg, origin)["status"]] += 1
+        except SoftTimeLimitExceeded:
+            counts["failed"] += 1
+            rest = payloads[i + 1:]
+            if rest and defer is not None:
+                defer(rest, origins[i + 1:])
+                counts["deferred"] += len(rest)
+            break
+    return dict(sorted(counts.items()))
+
+
+def process_stored(engine: Engine, article: int | str, aliases: Aliases, cfg: Config) -> dict:
+    """Extract a stored article again and relink it (after alias tables or rules changed).
+
+    ``article`` is the row id (an int) or the article's own id (a string, SPEC §1).
+    A missing article is not an error: the task may outlive a deleted row.
+    """
+    try:
+        with session_scope(engine) as session:
+            if isinstance(article, int):
+                pk = article
+            else:
+                pk = session.scalar(select(Article.id).where(Article.ext_id == str(article)))
+            outcome = reprocess_article(session, pk, aliases, cfg) if pk is not None else None
+            if outcome is None:
+                return {"article": article, "status": "missing"}
+            return summary(outcome)
+    except TRANSIENT:
+        raise
+    except Exception as e:
+        record_once(engine, reprocess_origin(article), str(article),
+                    f"{type(e).__name__}: {e}".splitlines()[0][:500], traceback=tb.format_exc()[-4000:],
+                    status="failed")
+        raise
+
+
+def reprocess_origin(article: int | str) -> str:
+    """How a failed re-processing is named in ``rejections.origin``: ``reprocess:#12`` (row
+    id) or ``reprocess:g007`` (article id); :func:`reprocess_target` reads it back."""
+    return f"reprocess:#{article}" if isinstance(article, int) else f"reprocess:{article}"
+
+
+def reprocess_target(origin: str) -> int | str:
+    target = origin.split(":", 1)[1]
+    return int(target[1:]) if target.startswith("#") and target[1:].isdigit() else target
+
+
+def recheck_since(days: int | None, since: str | date | None, today: date | None = None) -> date:
+    """The first as_of date a re-check looks at: ``since`` itself, or ``days`` before today."""
+    if since:
+        return since if isinstance(since, date) else date.fromisoformat(str(since))
+    today = today or utcnow().date()
+    return today - timedelta(days=settings.recheck_days() if days is None else int(days))
+
+
+def run_recheck(engine: Engine, cfg: Config, since: date, run: str | None = None) -> dict:
+    """Re-link every claim as of ``since`` or later and record the run in ``rechecks``.
+
+    Takes the advisory locks of every metric it re-links (sorted, like an ingest), so an
+    article stored meanwhile waits rather than interleaving. A run id already recorded
+    (the same beat message delivered twice) is not run again.
+    """
+    started = utcnow()
+    with session_scope(engine) as session:
+        if run is not None:
+            for done in session.scalars(select(Recheck).order_by(Recheck.id.desc()).limit(100)):
+                if done.finished_at is not None and (done.details or {}).get("run") == run:
+                    return {"recheck": done.id, "status": "already done", "since": since.isoformat()}
+        metrics = set(session.scalars(select(Claim.metric).where(Claim.as_of >= since).distinct()))
+        repo.lock_keys(session, {"recheck", *metrics})
+        examined, changed, counter = recheck(session, since, cfg)
+        row = Recheck(started_at=started, finished_at=utcnow(), since=since, examined=examined,
+                      changed=changed, details={"run": run, "metrics": len(metrics),
+                                                "changes": dict(sorted(counter.items()))})
+        session.add(row)
+        session.flush()
+        return {"recheck": row.id, "status": "done", "since": since.isoformat(), "examined": examined,
+                "changed": changed, "metrics": len(metrics)}
+
+
+# ---- the tasks ------------------------------------------------------------------------------
+
+def _runtime() -> tuple[Engine, Aliases, Config]:
+    from worker.aliases import load_aliases  # cached per path
+
+    return engine_for(settings.database_url()), load_aliases(settings.aliases_file()), Config.from_env()
+
+
+class ClaimtrackTask(app.Task):
+    """Records articles whose task gave up (retries exhausted, hard time limit) as failed."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        if self.name == recheck_claims.name:
+            _record_failed_recheck(task_id, exc)
+            return
+        payloads = _payloads_of(self.name, args, kwargs)
+        if not payloads:
+            return
+        reason = f"gave up after {self.request.retries} retries: {type(exc).__name__}: {exc}".splitlines()[0][:500]
+        try:
+            engine = engine_for(settings.database_url())
+            for payload in payloads:
+                art_id = payload.get("id") if isinstance(payload, dict) else None
+                record_once(engine, f"task:{task_id}", art_id, reason, status="failed",
+                            payload=payload if isinstance(payload, dict) else None, traceback=str(einfo)[-4000:])
+        except Exception:  # noqa: BLE001 - the store is unreachable; the log keeps the payload ids
+            log.exception("task %s failed and could not be recorded; article ids: %s", task_id,
+                          [p.get("id") for p in payloads if isinstance(p, dict)])
+
+
+def _record_failed_recheck(task_id: str, exc: BaseException) -> None:
+    try:
+        with session_scope(engine_for(settings.database_url())) as session:
+            session.add(Recheck(started_at=utcnow(), finished_at=None, since=None, examined=0, changed=0,
+                                details={"run": task_id, "error": f"{type(exc).__name__}: {exc}"[:500]}))
+    except Exception:  # noqa: BLE001 - the store is unreachable; the worker log has the error
+        log.exception("re-check %s failed and could not be recorded", task_id)
+
+
+def _payloads_of(name: str, args, kwargs) -> list:
+    if name == ingest_article.name:
+        payload = args[0] if args else kwargs.get("payload")
+        return [payload] if payload is not None else []
+    if name == ingest_batch.name:
+        batch = args[0] if args else kwargs.get("payloads")
+        return list(batch) if isinstance(batch, list) else []
+    return []
+
+
+@app.task(name="claimtrack.ingest_article", base=ClaimtrackTask, acks_late=True,
+          reject_on_worker_lost=True, soft_time_limit=120, time_limit=150, **RETRY)
+def ingest_article(payload: dict, origin: str = "") -> dict:
+    """Store one article (the JSON of SPEC §1) with its claims and links."""
+    engine, aliases, cfg = _runtime()
+    return ingest_payload(engine, payload, aliases, cfg, origin)
+
+
+@app.task(name="claimtrack.ingest_batch", base=ClaimtrackTask, bind=True, acks_late=True,
+          reject_on_worker_lost=True, soft_time_limit=300, time_limit=330, **RETRY)
+def ingest_batch(self, payloads: list, origins: list | None = None) -> dict:
+    """Store a small batch of articles, one transaction each; returns counts by status."""
+    engine, aliases, cfg = _runtime()
+
+    def defer(rest, rest_origins):
+        ingest_batch.apply_async(args=[rest, rest_origins])
+
+    return ingest_payloads(engine, payloads, aliases, cfg, origins, defer=defer)
+
+
+@app.task(name="claimtrack.process_article", base=ClaimtrackTask, acks_late=True,
+          reject_on_worker_lost=True, soft_time_limit=120, time_limit=150, **RETRY)
+def process_article(article: int | str) -> dict:
+    """Re-extract and relink a stored article: its row id (int) or its own id (str)."""
+    engine, aliases, cfg = _runtime()
+    return process_stored(engine, article, aliases, cfg)
+
+
+@app.task(name="claimtrack.recheck", base=ClaimtrackTask, bind=True, acks_late=True,
+          reject_on_worker_lost=True, soft_time_limit=1800, time_limit=1900, **RETRY)
+def recheck_claims(self, days: int | None = None, since: str | None = None) -> dict:
+    """Re-link the claims of the last ``days`` (default CLAIMTRACK_RECHECK_DAYS) or since a date."""
+    engine, _aliases, cfg = _runtime()
+    return run_recheck(engine, cfg, recheck_since(days, since), run=self.request.id)
+
+
+@app.task(name="claimtrack.ping", acks_late=True, time_limit=10)
+def ping() -> str:
+    """A no-op: health checks, and the baseline of bench/bench_queue.py."""
+    return "pong"
