@@ -72,9 +72,16 @@ def article_by_outlet_url(session: Session, outlet: int | None, url: str | None)
 
 def chain_neighbours(session: Session, metric: str, originator: str, order_key: str) -> tuple[Claim | None, Claim | None]:
     """The same originator's claims of ``metric`` just before and just after ``order_key``."""
-    base = select(Claim).where(Claim.metric == metric, Claim.originator == originator)
-    prev = session.scalars(base.where(Claim.order_key < order_key).order_by(Claim.order_key.desc()).limit(1)).first()
-    nxt = session.scalars(base.where(Claim.order_key > order_key).order_by(Claim.order_key.asc()).limit(1)).first()
+    # one round trip: two index probes on (metric, originator, order_key) as scalar subqueries
+    base = select(Claim.id).where(Claim.metric == metric, Claim.originator == originator)
+    prev_id = base.where(Claim.order_key < order_key).order_by(Claim.order_key.desc()).limit(1).scalar_subquery()
+    next_id = base.where(Claim.order_key > order_key).order_by(Claim.order_key.asc()).limit(1).scalar_subquery()
+    prev = nxt = None
+    for c in session.scalars(select(Claim).where(Claim.id.in_([prev_id, next_id]))):
+        if c.order_key < order_key:
+            prev = c
+        else:
+            nxt = c
     return prev, nxt
 
 
