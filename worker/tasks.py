@@ -66,6 +66,7 @@ def record_once(engine: Engine, origin: str, article: str | None, reason: str, *
     A message delivered twice (a worker lost after the commit, before the ack) must not
     list the same bad article twice.
     """
+    article = article[:255] if article else article  # the column's width; an over-long id is itself the error
     with session_scope(engine) as session:
         seen = session.scalar(select(Rejection.id).where(
             Rejection.origin == origin[:2048], Rejection.reason == reason, Rejection.status == status,
