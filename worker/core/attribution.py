@@ -32,15 +32,22 @@ _APPOSITIVE = r"(?P<app>,\s+(?:Dr\.\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){
 
 ACCORDING_RE = re.compile(rf"\b(?:according\s+to|citing|cited\s+by|per)\s+{_TAIL}{_APPOSITIVE}", re.I)
 BY_RE = re.compile(
-    rf"\b(?:announced|reported|confirmed|said|stated|released|published|issued|given|provided|compiled|recorded)"
-    rf"\b[^.;\n]{{0,40}}?\bby\s+{_TAIL}", re.I)
+    rf"\b(?:announced|reported|confirmed|said|stated|released|published|issued|given|provided|compiled|recorded"
+    rf"|claimed|cited|estimated|put\s+forward|shared|passed|leaked)"
+    rf"\b(?P<via>[^.;\n]{{0,40}}?)\bby\s+{_TAIL}", re.I)
+# "provided to AFP by a source", "leaked to reporters by an official": who handed the
+# figure over, not whose figure it is
+_CONDUIT_RE = re.compile(r"^\s*(?:to|with)\s", re.I)
 FIGURES_FROM_RE = re.compile(
-    rf"\b(?:figures|data|statistics|estimates|numbers|tally|count|report|reports|assessment|analysis|study)\s+"
+    rf"\b(?:figures|data|statistics|estimates|numbers|tally|count|report|reports|assessment|analysis|study"
+    rf"|information|information\s+from|records)\s+"
     rf"(?:released\s+|published\s+|issued\s+|compiled\s+)?(?:from|by|of)\s+{_TAIL}", re.I)
 POSSESSIVE_RE = re.compile(
     r"(?P<src>(?:the\s+)?(?:[A-Z][\w.&-]*\s+){0,5}[A-Z][\w.&-]*)['’]s?\s+(?:latest\s+|new\s+|own\s+|official\s+|daily\s+)?"
     r"(?:figures|data|tally|count|statistics|report|estimate|toll|update|numbers)\b")
-SAY_RE = re.compile(rf"\b(?:(?:has|have|had|also|further|later|then)\s+)*(?:{SAY_VERBS})\b")
+# auxiliaries and adverbs between subject and verb: "UNRWA has sadly confirmed"
+SAY_RE = re.compile(rf"\b(?:(?:has|have|had|also|further|later|then|sadly|officially|previously|initially|"
+                    rf"separately|recently|earlier|now|again|publicly|formally|just)\s+)*(?:{SAY_VERBS})\b")
 SAID_X_RE = re.compile(
     rf"(?:[,”\"’]\s*|^)(?:said|says|added|told|reported|wrote)\s+(?P<src>(?:the\s+)?[A-Za-z][^,.;:!?\n\"“”]{{1,80}})")
 HEADLINE_RE = re.compile(
@@ -49,7 +56,7 @@ HEADLINE_RE = re.compile(
 _CLAUSE_CUT_RE = re.compile(r"[,;:“”\"()—–]|\s-\s|\bthat\b|\bwhile\b|\band\s+(?=[a-z]+\s+(?:said|says))|\bbut\b",
                             re.I)
 _TRIM_TAIL_RE = re.compile(
-    r"\s+(?:on|last|this|early|late|in\s+(?:a|its|his|her|their)|at\s+a|as\s+of|which|who|when|to|after|"
+    r"\s+(?:on|last|this|early|late|in\s+(?:a|its|his|her|their)|at\s+a|as\s+of|which|(?-i:who)|when|to|after|"
     r"earlier|yesterday|today|tonight|citing|via|through|over|from\s+\w+day)\b.*$", re.I)
 _LEAD_TRIM_RE = re.compile(
     r"^(?:(?:in|on)\s+(?:a|its|the)\s+[\w\s]{0,30}?,\s*)?(?:(?:and|but|as|while|also|however|meanwhile)\s+)+", re.I)
@@ -153,6 +160,8 @@ def find_attributions(text: str, start: int, end: int, headline: bool = False) -
             raw = _clean_tail(m.group("src"))
             if re.search(r"\d", raw) or not raw:
                 continue
+            if rx is BY_RE and _CONDUIT_RE.match(m.group("via")):
+                continue
             app = m.groupdict().get("app")
             if raw and app and rx is ACCORDING_RE:
                 raw = raw + app
@@ -181,6 +190,7 @@ def find_attributions(text: str, start: int, end: int, headline: bool = False) -
             raw = m.group(g).strip()
             if raw and not _NOT_SOURCE_RE.search(raw) and len(raw.split()) <= 6:
                 found.append((start + m.start(g), start + m.start(g) + len(raw), raw))
+    found = [f for f in found if not _is_generic(f[2])]
     found.sort()
     # drop phrases nested in a longer one
     out: list[tuple[int, int, str]] = []
@@ -193,36 +203,64 @@ def find_attributions(text: str, start: int, end: int, headline: bool = False) -
     return out
 
 
+# a source phrase made only of these names no one: "the latest data", "the", "new figures"
+_GENERIC_WORDS = frozenset("""
+the a an its their his her our this that these those latest new recent official officially preliminary
+updated final initial available current previous first last data figures figure information numbers
+statistics estimates estimate count counts tally tallies report reports records toll tolls
+""".split())
+
+
+def _is_generic(raw: str) -> bool:
+    """Does ``raw`` name no one ("the latest data", "the")?"""
+    words = re.findall(r"[a-z]+", raw.lower())
+    return all(w in _GENERIC_WORDS for w in words)
+
+
+def resolve_late(raw: str, memory: SourceMemory) -> str | None:
+    """Resolve a back-reference ("the ministry") by a source named later in the article.
+
+    News often writes "the ministry announced ..." before "according to the Health
+    Ministry in Gaza"; a reader resolves it from the whole article.
+    """
+    low = _norm(raw)
+    if low in ("it", "they", "he", "she"):
+        return None
+    words = low.split()
+    return memory.by_head.get(words[-1]) if words else None
+
+
 def _clean_tail(raw: str) -> str:
     raw = _TRIM_TAIL_RE.sub("", raw.strip())
     return raw.strip(" '\"‘’“”")
+
+
+def _last_cut(seg: str, lo: int, hi: int) -> int:
+    """End of the last clause break in ``seg[lo:hi]``; "(WHO)", "(ACLED)" do not break."""
+    cut = 0
+    for c in _CLAUSE_CUT_RE.finditer(seg, lo, hi):
+        if c.group(0) == "(" and re.match(r"\([A-Z]{2,}\)", seg[c.start():c.start() + 12]):
+            continue
+        if c.group(0) == ")" and re.search(r"\([A-Z]{2,}$", seg[:c.start()]):
+            continue
+        cut = c.end()
+    return cut
 
 
 def _np_before(sent: str, verb_at: int) -> tuple[int, str] | None:
     """The noun phrase just before a say-verb, within its clause."""
     window_start = max(0, verb_at - 160)
     seg = sent[window_start:verb_at]
-    cut = 0
-    for c in _CLAUSE_CUT_RE.finditer(seg):
-        # keep "(ACLED)" and "(WHO)" inside the phrase
-        if c.group(0) in "()" and re.match(r"\([A-Z]{2,}\)", seg[c.start():c.start() + 12] if c.group(0) == "(" else ""):
-            continue
-        if c.group(0) == ")" and re.search(r"\([A-Z]{2,}$", seg[:c.start()]):
-            continue
-        cut = c.end()
+    cut = _last_cut(seg, 0, len(seg))
     raw = seg[cut:]
     if not raw.strip() and cut > 0:
         # "X, the WHO representative, Dr. Nima, said": step back over the appositive
-        prev_cut = 0
-        for c in _CLAUSE_CUT_RE.finditer(seg, 0, max(0, cut - 1)):
-            prev_cut = c.end()
+        prev_cut = _last_cut(seg, 0, max(0, cut - 1))
         name = seg[prev_cut:cut].rstrip(", ")
         if name.strip() and re.match(r"\s*(?:Dr\.?\s+)?[A-Z]", name):
             before = seg[:prev_cut].rstrip()
             # include the role phrase in front of the name when there is one
-            role_cut = 0
-            for c in _CLAUSE_CUT_RE.finditer(seg, 0, max(0, prev_cut - 1)):
-                role_cut = c.end()
+            role_cut = _last_cut(seg, 0, max(0, prev_cut - 1))
             role = seg[role_cut:prev_cut]
             if before.endswith(",") and re.match(r"\s*(?:the|a|an)\s", role, re.I) and not re.search(r"\d", role):
                 cut = role_cut

@@ -56,3 +56,33 @@ def resolve_date(match: re.Match[str], published: date | None) -> date | None:
         except ValueError:
             return None
     return d
+
+
+# a month and day without a year that falls this soon after publication is a
+# date ahead ("by February 7"), not one of last year
+FUTURE_DAYS = 120
+
+
+def names_future(match: re.Match[str], published: date | None) -> bool:
+    """Does a :data:`DATE_CUE_RE` match name a day after ``published``?
+
+    >>> m = DATE_CUE_RE.search("by February 7")
+    >>> names_future(m, date(2023, 12, 21))
+    True
+    """
+    if published is None or match.group("yesterday") or match.group("wd"):
+        return False
+    month = match.group("m1") or match.group("m2")
+    day = match.group("d1") or match.group("d2")
+    year = match.group("y1") or match.group("y2")
+    m = MONTHS.get((month or "").lower().rstrip("."))
+    if m is None or not day:
+        return False
+    try:
+        if year:
+            return date(int(year), m, int(day)) > published
+        this_year = date(published.year, m, int(day))
+        next_year = date(published.year + 1, m, int(day))
+    except ValueError:
+        return False
+    return 0 < (this_year - published).days <= FUTURE_DAYS or 0 < (next_year - published).days <= FUTURE_DAYS

@@ -16,14 +16,14 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, replace
 
-from worker.core.attribution import (Attribution, SourceIndex, SourceMemory, build_source_index,
-                                     canonical_source, find_attributions)
-from worker.core.dates import DATE_CUE_RE, resolve_date
+from worker.core.attribution import (_PRONOUNS, Attribution, SourceIndex, SourceMemory, build_source_index,
+                                     canonical_source, find_attributions, resolve_late)
+from worker.core.dates import DATE_CUE_RE, names_future, resolve_date
 from worker.core.kinds import (KIND_RE, NON_PEOPLE_NOUNS, PEOPLE_NOUNS, SUBJECT_CLASS,
                                SUBJECT_PHRASE_CLASS, WEAK_WORDS)
 from worker.core.numbers import Number, ascii_lower, find_numbers
 from worker.core.qualifiers import qualify
-from worker.core.places import Place, PlaceIndex, build_place_index, find_places
+from worker.core.places import Place, PlaceIndex, build_place_index, find_places, source_region
 from worker.core.sentences import split_sentences
 from worker.core.types import Aliases, ArticleIn, Claim
 
@@ -87,13 +87,13 @@ CUMULATIVE_RE = re.compile(
 INCIDENT_RE = re.compile(
     r"\b(?:strike|airstrike|air\s+strike|attack|raid|bombing|explosion|blast|shelling|massacre|ambush|"
     r"shooting|stampede|crash|collision|collapse|fire|landslide|sinking|shipwreck|assault|incursion|rampage|"
-    r"stabbing|bombardment|batch|hijacking|siege\s+of|operation)\b"
+    r"stabbing|bombardment|batch|hijacking|siege\s+of|operation|incident)\b"
     r"|\bon\s+(?:oct(?:ober)?\.?\s+7|7\s+october)\b|\boctober\s+7\s+attack",
     re.IGNORECASE)
 _SAY_BEFORE_RE = re.compile(r"\b(?:said|says|told|reported|announced|stated|added|confirmed|wrote)\s*$",
                             re.IGNORECASE)
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
-_SKIP_OF_RE = re.compile(r"^\s+of\s+(?:them|those|whom|these|the|its|their|his|her|our)?\s*", re.IGNORECASE)
+_SKIP_OF_RE = re.compile(r"\s+of\s+(?:them|those|whom|these|the|its|their|his|her|our)?\s*", re.IGNORECASE)
 _LIST_SHAPE_RE = re.compile(r"^\s*(?:were|are|was|being|others?|more|in|of|among|from|at|on|,|;|\.|and)\b|^\s*[,;.)]",
                             re.IGNORECASE)
 _ADJ_SKIP = frozenset("""
@@ -159,6 +159,7 @@ def extract(article: ArticleIn, aliases: Aliases) -> list[Claim]:
     last_location: tuple[str | None, str | None] = (main_place, main_region)
     title = (article.title or "").strip()
     carried: tuple[int, str | None, str | None] | None = None
+    last_kind: tuple[int, str] | None = None
     for si, (s, e) in enumerate(sentences):
         i = bisect_left(num_starts, s)
         in_sentence: list[Number] = []
@@ -176,7 +177,10 @@ def extract(article: ArticleIn, aliases: Aliases) -> list[Claim]:
         atts = _remember_sources(text, s, e, headline, source_index, memory, main_region)
         if not candidates:
             continue
-        found = _sentence_claims(article, text, lowered, s, e, candidates, atts, place_index, last_location)
+        # "In Turkey alone, the number was 35,418": the kind of the figure just before
+        carry_kind = last_kind[1] if last_kind and si - last_kind[0] <= _CARRY_SENTENCES else None
+        found = _sentence_claims(article, text, lowered, s, e, candidates, atts, place_index, last_location,
+                                 carry_kind)
         if not found:
             continue
         if not atts and carried is not None and si - carried[0] <= _CARRY_SENTENCES and not headline:
@@ -187,8 +191,17 @@ def extract(article: ArticleIn, aliases: Aliases) -> list[Claim]:
         if found[-1].source is not None and carried is not None and not headline:
             carried = (si, carried[1], carried[2]) if not atts else carried
         last_location = (found[-1].location, found[-1].region)
+        last_kind = (si, found[-1].kind)
         claims.extend(found)
-    return claims
+    return [_resolve_late(c, memory) for c in claims]
+
+
+def _resolve_late(c: Claim, memory: SourceMemory) -> Claim:
+    if c.source and c.source_canonical is None and c.source.lower().strip(" .") in _PRONOUNS:
+        canon = resolve_late(c.source, memory)
+        if canon:
+            return replace(c, source_canonical=canon)
+    return c
 
 
 # how many sentences a source carries over to figures that name none
@@ -229,6 +242,8 @@ def _main_place(text: str, sentences: list[tuple[int, int]], index: PlaceIndex) 
     first_written: dict[str, str] = {}
     for s, e in sentences[:6]:
         for p in find_places(text, s, e, index):
+            if _speaker_or_side(text, p):
+                continue
             w = 2 if _LOCATIVE_RE.search(text, max(0, p.start - 12), p.start) else 1
             counts[p.region] = counts.get(p.region, 0) + w
             first_written.setdefault(p.region, p.written)
@@ -294,7 +309,7 @@ def _is_candidate(text: str, n: Number, s: int, e: int) -> bool:
 
 def _sentence_claims(article: ArticleIn, text: str, lowered: str, s: int, e: int, nums: list[Number],
                      atts: list[Attribution], place_index: PlaceIndex,
-                     last_location: tuple[str | None, str | None]) -> list[Claim]:
+                     last_location: tuple[str | None, str | None], carry_kind: str | None = None) -> list[Claim]:
     kws = [_Kw(m.start(), m.end(), m.lastgroup or "", m.group(0) in WEAK_WORDS)
            for m in KIND_RE.finditer(lowered, s, e)]
     quals = [qualify(text, n, s) for n in nums]
@@ -325,6 +340,8 @@ def _sentence_claims(article: ArticleIn, text: str, lowered: str, s: int, e: int
         after_text = text[n.end:min(e, n.end + 40)]
         if kind is None and prev_kind and (_LIST_SHAPE_RE.match(after_text) or _head_is_people(text, n, e)):
             kind = prev_kind
+        if kind is None and carry_kind and _SAME_FIGURE_RE.search(text, max(s, n.start - 40), n.start):
+            kind = carry_kind
         if kind is None:
             continue
         # hypotheticals and negations: "could kill thousands", "no one was killed"
@@ -335,16 +352,16 @@ def _sentence_claims(article: ArticleIn, text: str, lowered: str, s: int, e: int
             continue
         qualifier, value, low, high, q_start = quals[k]
         scope, period = _scope(text, n, s, e, kw)
-        subject = _subject(text, n, e)
+        subject = _subject(text, n, e) or _subject_before(text, s, q_start)
         if subject is None or subject.lower() == "others":
             # "3,785 Palestinians killed and 12,493 wounded": the group carries over
             subject = prev_subject or "people"
         if places is None:
             places = find_places(text, s, e, place_index)
-        location, region = _location(text, n, places, hi_bound, atts, last_location)
-        att = _nearest_attribution(atts, n)
+        att = _nearest_attribution(text, atts, n)
         source, canonical = (att.raw, att.canonical) if att else (None, None)
-        as_of = _as_of(text, s, e, article)
+        location, region = _location(text, s, n, places, hi_bound, atts, last_location, canonical)
+        as_of = _as_of(text, s, e, article, n, scope)
         q0 = min(q_start, kw.start if kw and not forward and q_start - kw.end <= 60 else q_start)
         q1 = max(n.end, kw.end if kw and forward else n.end)
         out.append(Claim(
@@ -357,6 +374,10 @@ def _sentence_claims(article: ArticleIn, text: str, lowered: str, s: int, e: int
     return out
 
 
+# "the number was 35,418", "the figure stood at": the figure of the sentence before, continued
+_SAME_FIGURE_RE = re.compile(r"\bthe\s+(?:number|figure|tally|count|total)\s+(?:was|is|stood\s+at|stands\s+at|"
+                             r"had\s+reached|has\s+reached|reached|rose\s+to|has\s+risen\s+to)\s+(?:\w+\s+){0,2}$",
+                             re.IGNORECASE)
 _COORD_RE = re.compile(r"^\s*(?:[A-Za-z'’-]+\s+){0,3}?(?:and|,|as\s+well\s+as|plus)\s*$", re.IGNORECASE)
 
 
@@ -471,6 +492,27 @@ def _subject(text: str, n: Number, e: int) -> str | None:
     return None
 
 
+_NUMBER_OF_RE = re.compile(
+    r"\b(?:number|toll|count|total|tally)\s+of\s+(?:(?:its|their|the|his|her|our)\s+)?"
+    r"(?P<np>(?:[A-Za-z'’-]+\s+){0,3}?[A-Za-z'’-]+)\s+(?:killed|dead|who\s+died|injured|wounded|missing|"
+    r"displaced|detained|held|arrested|abducted)\b[^.;]{0,40}$", re.IGNORECASE)
+
+
+def _subject_before(text: str, s: int, q_start: int) -> str | None:
+    """ "the number of its staff members killed has risen to 29": the group named before."""
+    m = _NUMBER_OF_RE.search(text, max(s, q_start - 120), q_start)
+    if not m:
+        return None
+    words = m.group("np").split()
+    for i in range(len(words) - 1, -1, -1):
+        if words[i].lower() in PEOPLE_NOUNS:
+            start = i
+            while start > 0 and (words[start - 1].lower() in _ADJ_SKIP or words[start - 1].lower() in PEOPLE_NOUNS):
+                start -= 1
+            return " ".join(words[start:i + 1])
+    return None
+
+
 def _subject_class(subject: str) -> str:
     for rx, cls in SUBJECT_PHRASE_CLASS:
         if rx.search(subject):
@@ -479,15 +521,27 @@ def _subject_class(subject: str) -> str:
     return SUBJECT_CLASS.get(last, "people")
 
 
-def _location(text: str, n: Number, places: list[Place], hi_bound: int, atts: list[Attribution],
-              last: tuple[str | None, str | None]) -> tuple[str | None, str | None]:
-    """The place a count is about: "killed in X" after it, else the nearest before."""
+def _location(text: str, s: int, n: Number, places: list[Place], hi_bound: int, atts: list[Attribution],
+              last: tuple[str | None, str | None], canonical: str | None = None) -> tuple[str | None, str | None]:
+    """The place a count is about: "killed in X" after it, else the nearest before.
+
+    Places that name a speaker ("US intelligence", "Gaza officials") or the sides
+    of a war ("the conflict between Hamas and Israel") are not where the count is.
+    A total after per-place figures ("12 in A and 3 in B, bringing the total to
+    15") is about all of them. A sentence that names no place takes the country
+    of a national source, else the place of the figure before.
+    """
+    places = [p for p in places if not _speaker_or_side(text, p)]
     for p in places:
         if p.start >= n.end and p.start < hi_bound and p.start - n.end <= 70 and not _inside(p, atts):
             if not _AFTER_GAP_STOP_RE.search(text, n.end, p.start):
                 return p.written, p.region
             break
     before = [p for p in places if p.end <= n.start and not _inside(p, atts)]
+    if before and _TOTAL_RE.search(text, max(s, n.start - 50), n.start):
+        regions = sorted({r for p in before for r in p.region.split("+")})
+        if len(regions) > 1:
+            return " and ".join(dict.fromkeys(p.written for p in before)), "+".join(regions)
     if before:
         loc = [p for p in before if _LOCATIVE_RE.search(text, max(0, p.start - 12), p.start)]
         best = loc[-1] if loc else before[-1]
@@ -495,7 +549,29 @@ def _location(text: str, n: Number, places: list[Place], hi_bound: int, atts: li
     inside = [p for p in places if _inside(p, atts)]
     if inside:
         return inside[0].written, inside[0].region
+    home = source_region(canonical)
+    if home:
+        return last if last[1] == home else (home, home)
     return last
+
+
+_TOTAL_RE = re.compile(r"\b(?:total|combined|overall|altogether|together)\b[^.;]{0,30}$", re.IGNORECASE)
+# a place written right before one of these names who speaks, not where people died
+_SPEAKER_AFTER_RE = re.compile(
+    r"['’]?s?\s+(?:intelligence|officials?|government|president|prime\s+minister|army|military|forces|"
+    r"ministry|authorities|state\s+media|media|agency|embassy|police|sources|spokes(?:man|woman|person)|"
+    r"foreign\s+minister|defen[cs]e\s+minister|health\s+(?:ministry|officials|authorities))\b",
+    re.IGNORECASE)
+_SIDE_BEFORE_RE = re.compile(
+    r"\b(?:war|conflict|fighting|hostilities|clashes|tensions|talks|truce|ceasefire|deal)\s+"
+    r"(?:between|with|against|on)\s+(?:[A-Z][\w-]*\s+(?:and|&)\s+)?$"
+    r"|\b(?:between)\s+(?:[A-Z][\w-]*\s+)?(?:and\s+)?$")
+
+
+def _speaker_or_side(text: str, p: Place) -> bool:
+    if _SPEAKER_AFTER_RE.match(text, p.end, p.end + 40):
+        return True
+    return bool(_SIDE_BEFORE_RE.search(text, max(0, p.start - 45), p.start))
 
 
 _LOCATIVE_RE = re.compile(r"\b(?:in|inside|within|across|throughout|of)\s+(?:the\s+)?$", re.IGNORECASE)
@@ -507,16 +583,89 @@ def _inside(p: Place, atts: list[Attribution]) -> bool:
     return any(a.start <= p.start and p.end <= a.end for a in atts)
 
 
-def _nearest_attribution(atts: list[Attribution], n: Number) -> Attribution | None:
+def _nearest_attribution(text: str, atts: list[Attribution], n: Number) -> Attribution | None:
+    """The source nearest to ``n``; one behind a relative clause ("which is fewer than
+    the 500 claimed by X") speaks for that clause's figure, not for ``n``."""
     if not atts:
         return None
-    return min(atts, key=lambda a: min(abs(a.start - n.end), abs(n.start - a.end)))
+
+    def cost(a: Attribution) -> int:
+        d = min(abs(a.start - n.end), abs(n.start - a.end))
+        if a.start >= n.end and _RELATIVE_CUT_RE.search(text, n.end, a.start):
+            d += 1000
+        return d
+    return min(atts, key=cost)
 
 
-def _as_of(text: str, s: int, e: int, article: ArticleIn):
-    m = DATE_CUE_RE.search(text, s, e)
-    if m:
-        d = resolve_date(m, article.published)
-        if d is not None:
-            return d
-    return article.published
+_RELATIVE_CUT_RE = re.compile(r",\s*(?:which|while|whereas|but|compared)\b|;", re.IGNORECASE)
+
+
+def _as_of(text: str, s: int, e: int, article: ArticleIn, n: Number, scope: str):
+    """The date the figure ``n`` refers to: a date the text gives the count, else publication.
+
+    A date that starts the count or dates the event ("since the war began on
+    October 7", "the quake struck on Monday", "the attack on October 7") is not
+    the figure's date. An incident's toll is the toll known at publication unless
+    the count itself is dated ("as of Friday", "by Tuesday").
+    """
+    published = article.published
+    best: tuple[int, object] | None = None
+    for m in DATE_CUE_RE.finditer(text, s, e):
+        if _event_date(text, s, e, m):
+            continue
+        if scope == "incident" and not _COUNT_DATE_RE.match(m.group(0)) and not _said_when(text, s, e, m):
+            continue
+        if m.start() >= n.end and _DIGIT_RE.search(text, n.end, m.start()) and not _COUNT_DATE_RE.match(m.group(0)):
+            continue  # "15,200, up from 13,300 on November 20": the date is the other figure's
+        if names_future(m, published):
+            continue  # "by February 7 ... would be": a projection, not a count
+        d = resolve_date(m, published)
+        if d is None:
+            continue
+        dist = m.start() - n.end if m.start() >= n.end else n.start - m.end()
+        if best is None or dist < best[0]:
+            best = (dist, d)
+    return best[1] if best else published
+
+
+# cues that date a count rather than an event
+_COUNT_DATE_RE = re.compile(r"(?:as\s+of|by|until|through)\b", re.IGNORECASE)
+# words that make the date after them the start of the count or the date of the event
+_EVENT_LEAD_RE = re.compile(
+    r"\b(?:since|from|after|following|before|began|begun|begin|started|start|erupted|broke\s+out|outbreak|"
+    r"struck|hit|jolted|rocked|attacks?|attacked|assault|offensive|invasion|invaded|infiltrated|stormed|"
+    r"raid|strikes?|airstrikes?|bombing|blast|explosion|war|conflict|fighting|earthquakes?|quakes?|"
+    r"tremors?|floods?|storm|cyclone|hurricane|disaster|massacre|incursion|coup|truce|ceasefire)\b",
+    re.IGNORECASE)
+# an event noun right after the date: "the October 7 attack", "Monday's earthquake"
+_EVENT_TAIL_RE = re.compile(
+    r"\s*(?:['’]s\s+)?(?:\w+\s+){0,2}?(?:attacks?|assault|offensive|invasion|raid|strikes?|bombing|blast|"
+    r"earthquakes?|quakes?|tremors?|floods?|massacre|incursion|start|outbreak|war)\b",
+    re.IGNORECASE)
+_DIGIT_RE = re.compile(r"\d")
+_CLAUSE_CUT_RE = re.compile(r"[,;:()\u2014\u2013]|\b(?:said|says|told|reported|announced|and|while|but)\b",
+                            re.IGNORECASE)
+
+
+_SAID_NEAR_RE = re.compile(r"\b(?:said|says|announced|reported|confirmed|stated|told|revealed|added)\b",
+                           re.IGNORECASE)
+
+
+def _said_when(text: str, s: int, e: int, m: re.Match[str]) -> bool:
+    """ "X said on Friday", "X on Friday announced": the date of the statement."""
+    return bool(_SAID_NEAR_RE.search(text, max(s, m.start() - 12), m.start())
+                or _SAID_NEAR_RE.match(text, m.end() + 1, min(e, m.end() + 14)))
+
+
+def _event_date(text: str, s: int, e: int, m: re.Match[str]) -> bool:
+    """Does the date cue ``m`` date an event or the start of a count, not a figure?"""
+    lead_start = max(s, m.start() - 70)
+    lead = text[lead_start:m.start()]
+    # only the words since the last number or clause break lead up to the date
+    cut = 0
+    for rx in (_DIGIT_RE, _CLAUSE_CUT_RE):
+        for x in rx.finditer(lead):
+            cut = max(cut, x.end())
+    if _EVENT_LEAD_RE.search(lead, cut):
+        return True
+    return bool(_EVENT_TAIL_RE.match(text, m.end(), min(e, m.end() + 30)))

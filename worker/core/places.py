@@ -86,7 +86,7 @@ def find_places(text: str, start: int, end: int, index: PlaceIndex) -> list[Plac
             region = index.by_name.get(_key(m.group(0)))
             if region:
                 # "the Strip", "the enclave": a reference, not a name; report the name
-                generic = re.fullmatch(r"the\s+\w+", m.group(0), re.IGNORECASE)
+                generic = m.group(0).lower().startswith("the ")
                 written = region if generic else m.group(0)
                 found.append(Place(m.start(), m.end(), written, region))
     if not found:
@@ -116,7 +116,14 @@ def _probe_phrase(text: str, s: int, e: int, index: PlaceIndex) -> list[Place]:
             # "Hamas-run Gaza": also probe the part after a hyphenated prefix
             a, b = words[i]
             token = text[a:b]
-            if "-" in token:
+            parts = [re.sub(r"['’]s?$", "", t) for t in token.split("-")]
+            both = [index.by_name.get(_key(t)) for t in parts if t[:1].isupper()]
+            both = [r for r in both if r]
+            if len(both) > 1 and len(both) == len(parts):
+                # "Turkiye-Syria earthquake": one place of two regions
+                regions = "+".join(sorted({x for r in both for x in r.split("+")}))
+                out.append(Place(a, a + len(token), token, regions))
+            elif "-" in token:
                 tail = re.sub(r"['’]s?$", "", token.rsplit("-", 1)[1])
                 region = index.by_name.get(_key(tail))
                 if region and tail[:1].isupper():
@@ -152,3 +159,28 @@ def _join(text: str, places: list[Place]) -> list[Place]:
         elif p.start >= prev.end:
             out.append(p)
     return out
+
+
+# the country a national authority speaks for: "Turkish government (AFAD)" -> Turkey
+_SOURCE_COUNTRY = {
+    "turkish": "Turkey", "syrian": "Syria", "sudan": "Sudan", "sudanese": "Sudan", "israeli": "Israel",
+    "gaza": "Gaza Strip", "ukrainian": "Ukraine", "russian": "Russia", "libyan": "Libya",
+    "moroccan": "Morocco", "lebanese": "Lebanon", "afghan": "Afghanistan", "pakistani": "Pakistan",
+    "iranian": "Iran", "iraqi": "Iraq", "yemeni": "Yemen", "egyptian": "Egypt", "ethiopian": "Ethiopia",
+    "somali": "Somalia", "haitian": "Haiti", "chad": "Chad", "congolese": "Democratic Republic of the Congo",
+    "nepalese": "Nepal", "nepal": "Nepal", "indian": "India", "bangladeshi": "Bangladesh",
+}
+
+
+def source_region(canonical: str | None) -> str | None:
+    """The region a national source's figures are about when the text names none.
+
+    >>> source_region("Turkish government (AFAD)")
+    'Turkey'
+    >>> source_region("WHO") is None
+    True
+    """
+    if not canonical:
+        return None
+    first = canonical.split()[0].lower()
+    return _SOURCE_COUNTRY.get(first)
