@@ -213,3 +213,93 @@ def test_page_debris_and_a_leading_date_line_are_ignored():
 def test_empty_text_gives_no_claims():
     assert claims("") == []
     assert claims("   \n ") == []
+
+
+AS_OF_CASES = [
+    # (sentence, published, expected as_of)
+    ("The toll has risen to 9,000 since the war began on March 2, the ministry said.", PUB, PUB),
+    ("The toll rose to 2,400 since the outbreak of the conflict on February 20.", PUB, PUB),
+    ("Officials said 800 people died in the earthquake that struck on Monday.", PUB, PUB),
+    ("At least 60 people were killed in the attack on March 3, police said.", PUB, PUB),
+    ("The toll stood at more than 13,300 on November 20.", date(2024, 1, 5), date(2023, 11, 20)),
+    ("As of Friday, 700 people had been killed, officials said.", PUB, date(2024, 3, 15)),
+    ("By April 30, 1.1 million people in Gaza face famine, the IPC said.", PUB, PUB),
+]
+
+
+@pytest.mark.parametrize("text,published,expected", AS_OF_CASES)
+def test_as_of_is_the_date_of_the_figure_not_of_the_event_or_the_start_of_the_count(text, published, expected):
+    assert claims(text, published=published)[0].as_of == expected
+
+
+def test_a_date_after_a_second_figure_belongs_to_that_figure():
+    out = claims("The toll passed 15,200, up from 13,300 on March 4.")
+    assert [(c.value, c.as_of) for c in out] == [(15200, PUB), (13300, date(2024, 3, 4))]
+
+
+def test_as_of_a_date_covers_every_figure_of_the_clause():
+    out = claims("The clashes killed 400 people and injured 3,000 others as of March 12, the WHO said.")
+    assert {c.as_of for c in out} == {date(2024, 3, 12)}
+
+
+LOCATION_CASES = [
+    # (sentence, expected region)
+    ("Between 100 and 300 people were killed, the US intelligence assessment said.", None),
+    ("Officials said 12 in Turkey and 3 in Syria had died, bringing the total to 15.", "Syria+Turkey"),
+    ("The Turkiye-Syria earthquake death toll crossed 40,000.", "Syria+Turkey"),
+    ("The Turkish government said 35,000 people were killed.", "Turkey"),
+]
+
+
+@pytest.mark.parametrize("text,region", LOCATION_CASES)
+def test_region_is_where_the_count_is_not_who_speaks(text, region):
+    assert claims(text)[-1].region == region
+
+
+def test_a_place_named_as_a_side_of_the_war_is_not_the_location():
+    c = claims("In Chad, 29 aid workers were killed since the conflict between Hamas and Israel began.")[0]
+    assert c.region == "Chad"
+
+
+SOURCE_CASES = [
+    ("Gaza's Hamas government said the toll had reached 14,000.", "Gaza Government Media Office"),
+    ("The toll rose to 14,000, Hamas authorities in the Strip said.", "Gaza Government Media Office"),
+    ("Clashes have killed 459 people, the World Health Organization's representative in Sudan, "
+     "Dr. Jane Roe, said.", "WHO"),
+    ("The aid agency, UNRWA, has sadly confirmed that 29 staff members were killed.", "UNRWA"),
+    ("According to the latest WHO information, about 8,500 people died.", "WHO"),
+    ("According to the latest data, more than 31,000 people died.", None),
+]
+
+
+@pytest.mark.parametrize("text,canonical", SOURCE_CASES)
+def test_source_is_an_authority_never_a_determiner_or_a_generic_noun(text, canonical):
+    assert claims(text)[0].source_canonical == canonical
+
+
+def test_a_back_reference_resolves_to_a_source_named_later_in_the_article():
+    out = claims("The ministry announced that the toll surpassed 15,200. "
+                 "At least 200 people have been killed since Friday, according to the Health Ministry in Gaza.")
+    assert out[0].source_canonical == "Gaza Health Ministry"
+
+
+def test_a_conduit_that_passed_the_figure_on_is_not_its_source():
+    c = claims("As per the assessment of the US intelligence, provided to AFP by a Capitol Hill source, "
+               "the number of deaths in the incident is between 100 and 300.")[0]
+    assert c.source_canonical == "US intelligence"
+
+
+SUBJECT_CASES = [
+    ("The number of its staff members killed has risen to 29.", "aid workers"),
+    ("They reported the deaths of 17 of their staff members.", "aid workers"),
+]
+
+
+@pytest.mark.parametrize("text,cls", SUBJECT_CASES)
+def test_subject_class_of_a_group_named_before_or_after_of(text, cls):
+    assert claims(text)[0].subject_class == cls
+
+
+def test_the_number_continues_the_kind_of_the_sentence_before():
+    out = claims("The combined death toll has risen to 40,000. In Turkey alone, the number was 35,418.")
+    assert [(c.kind, c.value, c.region) for c in out][-1] == ("killed", 35418, "Turkey")

@@ -93,7 +93,7 @@ INCIDENT_RE = re.compile(
 _SAY_BEFORE_RE = re.compile(r"\b(?:said|says|told|reported|announced|stated|added|confirmed|wrote)\s*$",
                             re.IGNORECASE)
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
-_SKIP_OF_RE = re.compile(r"\s+of\s+(?:them|those|whom|these|the|its|their|his|her|our)?\s*", re.IGNORECASE)
+_SKIP_OF_RE = re.compile(r"\s+of\s+(?:(?:them|those|whom|these|the|its|their|his|her|our)\b)?\s*", re.IGNORECASE)
 _LIST_SHAPE_RE = re.compile(r"^\s*(?:were|are|was|being|others?|more|in|of|among|from|at|on|,|;|\.|and)\b|^\s*[,;.)]",
                             re.IGNORECASE)
 _ADJ_SKIP = frozenset("""
