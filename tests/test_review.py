@@ -47,7 +47,10 @@ def test_contradictions_and_downward_revisions_are_listed_as_new_flags_with_both
         assert {"id", "relation", "status", "reason", "a", "b"} <= r.keys()
         assert r["status"] == "new"
         assert list(r["a"]) == list(LINK_SIDE_FIELDS) and list(r["b"]) == list(LINK_SIDE_FIELDS)
-    assert [r["relation"] for r in flags("--relation", "revises_down")] == ["revises_down"]
+    revisions = flags("--relation", "revises_down")
+    assert {r["relation"] for r in revisions} == {"revises_down"}
+    assert {r["a"]["article"] for r in revisions} == {"israel-toll-revised-2023-11-10",
+                                                      "maui-toll-revised-2023-09-15"}
     assert flags("--status", "confirmed") == []
     table = run("review", "list").output
     assert "contradicts" in table and f"{len(rows)} flags" in table
