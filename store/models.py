@@ -165,7 +165,9 @@ class Flag(Base):
 
     a: Mapped[Claim] = relationship(foreign_keys=[a_id])
     b: Mapped[Claim] = relationship(foreign_keys=[b_id])
-    reviews: Mapped[list[Review]] = relationship(back_populates="flag", order_by="Review.id")
+    # reviews go with their flag (the FK cascades too); a flag is only deleted while untouched
+    reviews: Mapped[list[Review]] = relationship(back_populates="flag", order_by="Review.id",
+                                                 cascade="all, delete-orphan", passive_deletes=True)
 
 
 class Review(Base):

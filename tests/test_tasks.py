@@ -134,9 +134,6 @@ def test_failed_articles_are_listed_and_retried_once(cli_env, engine):
     assert "empty file" in runner.invoke(cli, ["failed", "--rejected"], catch_exceptions=False).output
 
 
-@pytest.mark.xfail(strict=True, reason="store.repository.delete_link deletes a Flag whose Review rows the ORM "
-                   "then tries to orphan (reviews.flag_id NOT NULL): reprocessing an article with an open "
-                   "flag fails until that is fixed")
 def test_reprocessing_stored_articles_gives_the_same_claims_and_links(engine, env):
     aliases, cfg = env
     for p in seed_payloads():
