@@ -85,6 +85,28 @@ def chain_neighbours(session: Session, metric: str, originator: str, order_key: 
     return prev, nxt
 
 
+def chain_window(session: Session, metric: str, originator: str, order_key: str,
+                 reach: int) -> tuple[list[Claim], list[Claim]]:
+    """Up to ``reach`` claims of one originator's metric before and after ``order_key``, in order."""
+    base = select(Claim).where(Claim.metric == metric, Claim.originator == originator)
+    before = list(session.scalars(base.where(Claim.order_key < order_key)
+                                  .order_by(Claim.order_key.desc()).limit(reach)))
+    after = list(session.scalars(base.where(Claim.order_key > order_key)
+                                 .order_by(Claim.order_key.asc()).limit(reach)))
+    return before[::-1], after
+
+
+CHAIN_RELATIONS = ("repeats", "updates", "revises_down")
+
+
+def chain_links_from(session: Session, a_ids: Sequence[int]) -> list[ClaimLink]:
+    """The same-originator links whose newer side is one of ``a_ids``."""
+    if not a_ids:
+        return []
+    return list(session.scalars(select(ClaimLink).where(ClaimLink.a_id.in_(list(a_ids)),
+                                                        ClaimLink.relation.in_(CHAIN_RELATIONS))))
+
+
 def window_claims(session: Session, claim: Claim, days: int) -> list[Claim]:
     """Other originators' claims of the same metric within ``days`` of ``claim.as_of``.
 

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from worker.core.relate import Figure, metric_key, originator, relate
+from worker.core.relate import Figure, chain_links, metric_key, originator, relate
 
 
 def fig(id, value, qualifier="exact", *, who="Gaza Health Ministry", day=10, kind="killed",
@@ -70,3 +70,28 @@ def test_a_figure_the_outlet_states_itself_originates_with_the_outlet():
 def test_reason_names_both_originators_figures_and_dates():
     d = relate(fig(2, 3958, who="WHO", day=17), fig(1, 11300, who="UN OCHA", day=17))
     assert d.reason == "WHO 3,958 (17 Nov 2023) vs UN OCHA 11,300 (17 Nov 2023): no overlap"
+
+
+def test_figures_twenty_times_apart_from_two_originators_are_not_linked():
+    assert relate(fig(2, 24, who="UN OCHA"), fig(1, 576600)) is None
+
+
+def test_forty_and_four_hundred_are_still_a_contradiction_not_noise():
+    assert relate(fig(2, 400, who="WHO"), fig(1, 40)).relation == "contradicts"
+
+
+def test_a_chain_steps_over_a_figure_that_cannot_be_the_same_running_total():
+    chain = [fig(1, 13300, day=20), fig(2, 200, day=22), fig(3, 15200, day=23)]
+    links = chain_links(chain, {2, 3})
+    assert links[2] is None
+    assert (links[3].b, links[3].relation) == (1, "updates")
+
+
+def test_a_real_downward_revision_is_not_mistaken_for_an_outlier():
+    links = chain_links([fig(1, 1400, day=2), fig(2, 1200, day=10)], {2})
+    assert links[2].relation == "revises_down"
+
+
+def test_a_fast_growing_early_toll_still_updates():
+    links = chain_links([fig(1, 284, day=6), fig(2, 8754, day=8)], {2})
+    assert links[2].relation == "updates"

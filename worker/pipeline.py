@@ -17,7 +17,7 @@ from store.db import session_scope
 from store.models import Article, Claim, ClaimLink, utcnow
 from worker import settings
 from worker.core.fingerprint import content_hash, copy_similarity
-from worker.core.relate import Decision, Figure, metric_key, originator, relate
+from worker.core.relate import Decision, Figure, chain_links, metric_key, originator, relate
 from worker.core.types import Aliases, ArticleIn
 
 
@@ -93,46 +93,89 @@ def _ordered(x: Claim, y: Claim) -> tuple[Claim, Claim]:
     return (x, y) if x.order_key > y.order_key else (y, x)
 
 
+# how far along an originator's chain a figure may look for its predecessor, stepping over
+# figures that cannot be the same count; bounds the work per claim
+CHAIN_REACH = 25
+
+
+def _reconcile(session: Session, have: list[ClaimLink], want: dict[tuple[int, int], Decision],
+               cfg: Config, counter: Counter) -> int:
+    """Make the links ``have`` equal to ``want``; returns how many changed."""
+    changed = 0
+    for link in have:
+        d = want.pop((link.a_id, link.b_id), None)
+        if d is None:
+            counter[f"-{link.relation}"] += 1
+            repo.delete_link(session, link)
+            changed += 1
+        elif (d.relation, d.reason) != (link.relation, link.reason):
+            counter[f"~{link.relation}>{d.relation}"] += 1
+            link.relation, link.score, link.reason = d.relation, d.score, d.reason
+            if d.relation in cfg.review_relations:
+                open_flag(session, d)
+            changed += 1
+    for d in want.values():
+        before = counter[d.relation]
+        _apply(session, d, cfg, counter)
+        changed += counter[d.relation] != before
+    session.flush()
+    return changed
+
+
+def sync_chain(session: Session, metric: str, originator: str, order_key: str, cfg: Config,
+               counter: Counter, claim: Claim | None = None) -> int:
+    """Recompute one originator's chain links around ``order_key`` (SPEC §3: repeats,
+    updates, revises_down to the latest earlier figure).
+
+    ``claim`` is a figure just placed there; without it, a figure just left. Either way
+    the figures after it may now have another predecessor, so their links are
+    recomputed too. Returns how many links changed.
+    """
+    # strict < and > around order_key: a claim leaving the chain is not in its own window
+    before, after = repo.chain_window(session, metric, originator, order_key, CHAIN_REACH)
+    chain = before + ([claim] if claim is not None else []) + after
+    targets = ([claim] if claim is not None else []) + after
+    decided = chain_links([figure(c) for c in chain], {c.id for c in targets}, cfg.window_days)
+    want = {(d.a, d.b): d for d in decided.values() if d is not None}
+    return _reconcile(session, repo.chain_links_from(session, [c.id for c in targets]), want, cfg, counter)
+
+
+def cross_links(session: Session, claim: Claim, cfg: Config) -> dict[tuple[int, int], Decision]:
+    """``claim``'s links with other originators' figures of its metric in the time window."""
+    want = {}
+    for other in repo.window_claims(session, claim, cfg.window_days):
+        newer, older = _ordered(claim, other)
+        d = relate(figure(newer), figure(older), cfg.window_days)
+        if d is not None:
+            want[(d.a, d.b)] = d
+    return want
+
+
 def link_claim(session: Session, claim: Claim, cfg: Config, counter: Counter) -> None:
     """Link ``claim`` into its metric as if every claim had arrived in order (SPEC §3)."""
     if claim.as_of is None:
         return
-    prev, nxt = repo.chain_neighbours(session, claim.metric, claim.originator, claim.order_key)
-    if prev is not None and nxt is not None:
-        stale = repo.link_between(session, nxt.id, prev.id)
-        if stale is not None:
-            counter[f"-{stale.relation}"] += 1
-            repo.delete_link(session, stale)
-    if prev is not None:
-        _apply(session, relate(figure(claim), figure(prev), cfg.window_days), cfg, counter)
-    if nxt is not None:
-        _apply(session, relate(figure(nxt), figure(claim), cfg.window_days), cfg, counter)
-    for other in repo.window_claims(session, claim, cfg.window_days):
-        newer, older = _ordered(claim, other)
-        _apply(session, relate(figure(newer), figure(older), cfg.window_days), cfg, counter)
+    sync_chain(session, claim.metric, claim.originator, claim.order_key, cfg, counter, claim)
+    for d in cross_links(session, claim, cfg).values():
+        _apply(session, d, cfg, counter)
 
 
-def unlink_claim(session: Session, claim: Claim, counter: Counter) -> None:
-    """Take ``claim`` out of the link graph, closing the gap in its originator's chain."""
+def unlink_claim(session: Session, claim: Claim, cfg: Config, counter: Counter) -> None:
+    """Take ``claim`` out of the link graph; its originator's chain closes over the gap."""
     for link in repo.links_of(session, claim.id):
         counter[f"-{link.relation}"] += 1
         repo.delete_link(session, link)
     session.flush()
-
-
-def relink_chain_gap(session: Session, claim: Claim, cfg: Config, counter: Counter) -> None:
-    """After ``claim`` left its chain, join its former neighbours."""
-    prev, nxt = repo.chain_neighbours(session, claim.metric, claim.originator, claim.order_key)
-    if prev is not None and nxt is not None:
-        _apply(session, relate(figure(nxt), figure(prev), cfg.window_days), cfg, counter)
+    if claim.as_of is not None:
+        # still stored until the caller moves or deletes it: its successors look past it
+        sync_chain(session, claim.metric, claim.originator, claim.order_key, cfg, counter)
 
 
 def set_originator(session: Session, claim: Claim, new: str, cfg: Config, counter: Counter) -> bool:
     """Move a claim to another originator, relinking what that changes."""
     if claim.originator == new:
         return False
-    unlink_claim(session, claim, counter)
-    relink_chain_gap(session, claim, cfg, counter)
+    unlink_claim(session, claim, cfg, counter)
     claim.originator = new
     session.flush()
     link_claim(session, claim, cfg, counter)
@@ -259,50 +302,22 @@ def record_rejection(engine: Engine, origin: str, article: str | None, reason: s
 
 # ---- re-processing and re-checks ---------------------------------------------------------
 
-def desired_links(session: Session, claim: Claim, cfg: Config) -> dict[tuple[int, int], Decision]:
-    """Every link ``claim`` should take part in, computed from the store as it is now."""
-    want: dict[tuple[int, int], Decision] = {}
-    if claim.as_of is None:
-        return want
-    prev, nxt = repo.chain_neighbours(session, claim.metric, claim.originator, claim.order_key)
-    pairs = []
-    if prev is not None:
-        pairs.append((claim, prev))
-    if nxt is not None:
-        pairs.append((nxt, claim))
-    pairs.extend(_ordered(claim, o) for o in repo.window_claims(session, claim, cfg.window_days))
-    for newer, older in pairs:
-        d = relate(figure(newer), figure(older), cfg.window_days)
-        if d is not None:
-            want[(d.a, d.b)] = d
-    return want
-
-
 def relink(session: Session, claim: Claim, cfg: Config, counter: Counter) -> int:
-    """Make ``claim``'s stored links equal to what they should be; return how many changed.
+    """Make the links ``claim`` starts (its chain link, its cross links) what they should be.
 
-    Idempotent: a second run changes nothing.
+    Links that end at ``claim`` are the business of the claims that start them, so
+    re-linking every claim of a window fixes the window. Idempotent: a second run
+    changes nothing. Returns how many links changed.
     """
-    want = desired_links(session, claim, cfg)
-    changed = 0
-    for link in repo.links_of(session, claim.id):
-        d = want.pop((link.a_id, link.b_id), None)
-        if d is None:
-            counter[f"-{link.relation}"] += 1
-            repo.delete_link(session, link)
-            changed += 1
-        elif (d.relation, d.reason) != (link.relation, link.reason):
-            counter[f"~{link.relation}>{d.relation}"] += 1
-            link.relation, link.score, link.reason = d.relation, d.score, d.reason
-            if d.relation in cfg.review_relations:
-                open_flag(session, d)
-            changed += 1
-    for d in want.values():
-        before = sum(counter.values())
-        _apply(session, d, cfg, counter)
-        changed += sum(counter.values()) != before
-    session.flush()
-    return changed
+    if claim.as_of is None:
+        return _reconcile(session, repo.links_of(session, claim.id), {}, cfg, counter)
+    before, _ = repo.chain_window(session, claim.metric, claim.originator, claim.order_key, CHAIN_REACH)
+    decided = chain_links([figure(c) for c in [*before, claim]], {claim.id}, cfg.window_days)
+    want = {(d.a, d.b): d for d in decided.values() if d is not None}
+    want.update(cross_links(session, claim, cfg))
+    have = [lk for lk in repo.links_of(session, claim.id)
+            if lk.a_id == claim.id or lk.relation not in repo.CHAIN_RELATIONS]
+    return _reconcile(session, have, want, cfg, counter)
 
 
 def reprocess_article(session: Session, article_pk: int, aliases: Aliases, cfg: Config) -> Outcome | None:
@@ -317,8 +332,9 @@ def reprocess_article(session: Session, article_pk: int, aliases: Aliases, cfg: 
         return None
     counter: Counter = Counter()
     for claim in list(row.claims):
-        unlink_claim(session, claim, counter)
-        relink_chain_gap_after_delete(session, claim, cfg, counter)
+        unlink_claim(session, claim, cfg, counter)
+        session.delete(claim)
+    session.flush()
     session.expire(row, ["claims"])
     art = ArticleIn(id=row.ext_id, text=row.text, title=row.title, url=row.url,
                     outlet=row.outlet.name if row.outlet else None, published=row.published)
@@ -332,16 +348,6 @@ def reprocess_article(session: Session, article_pk: int, aliases: Aliases, cfg: 
     for claim in sorted(rows, key=lambda r: r.order_key):
         link_claim(session, claim, cfg, counter)
     return Outcome(row.ext_id, "stored", claims=len(rows), links=counter, article_pk=row.id)
-
-
-def relink_chain_gap_after_delete(session: Session, claim: Claim, cfg: Config, counter: Counter) -> None:
-    """Delete ``claim`` and join the neighbours it separated in its originator's chain."""
-    metric, who, key = claim.metric, claim.originator, claim.order_key
-    session.delete(claim)
-    session.flush()
-    prev, nxt = repo.chain_neighbours(session, metric, who, key)
-    if prev is not None and nxt is not None:
-        _apply(session, relate(figure(nxt), figure(prev), cfg.window_days), cfg, counter)
 
 
 def recheck(session: Session, since: date, cfg: Config) -> tuple[int, int, Counter]:

@@ -18,6 +18,13 @@ GROWING_SCOPES = frozenset({"cumulative", "incident"})
 APPROX_TOLERANCE = 0.10
 # exact tallies of the same thing compiled hours apart differ a little
 EXACT_TOLERANCE = 0.02
+# figures of "one metric" this far apart are not two estimates of one count but two
+# different counts (a sub-group, a single incident, a scale) that share the metric's
+# words; linking them would only put noise in front of a reviewer
+IMPLAUSIBLE_RATIO = 20.0
+# a running total revised to less than a fifth of itself is a different count too
+# (real revisions — 1,400 → 1,200, 115 → 97, 9,500 → 4,959 — stay well above this)
+IMPLAUSIBLE_FALL = 0.2
 
 
 @dataclass(frozen=True)
@@ -104,6 +111,24 @@ def overlap_score(newer: Figure, older: Figure) -> float:
     return round(min(a, b) / max(a, b), 4)
 
 
+def plausibly_one_count(newer: Figure, older: Figure) -> bool:
+    """Whether two figures can be measurements of one count at all.
+
+    >>> from datetime import date
+    >>> f = lambda v, who: Figure(v, "killed", v, "exact", v, v, "cumulative", "m", who, date(2024, 1, 1), str(v))
+    >>> plausibly_one_count(f(40, "WHO"), f(400, "UN"))
+    True
+    >>> plausibly_one_count(f(8, "WHO"), f(459, "WHO"))
+    False
+    """
+    a, b = max(newer.value, 1), max(older.value, 1)
+    if max(a, b) / min(a, b) > IMPLAUSIBLE_RATIO and newer.originator != older.originator:
+        return False
+    if newer.originator == older.originator and newer.kind in RUNNING_TOTALS and a < b * IMPLAUSIBLE_FALL:
+        return False
+    return True
+
+
 def _fmt_figure(f: Figure) -> str:
     if f.qualifier == "range" and f.low is not None and f.high is not None:
         num = f"{f.low:,}–{f.high:,}"
@@ -133,6 +158,8 @@ def relate(newer: Figure, older: Figure, window_days: int = 2) -> Decision | Non
     if newer.metric != older.metric or newer.id == older.id:
         return None
     score = overlap_score(newer, older)
+    if not plausibly_one_count(newer, older):
+        return None
     pair = f"{_fmt_figure(newer)} vs {_fmt_figure(older)}"
     if newer.originator == older.originator:
         if newer.value == older.value:
@@ -149,3 +176,23 @@ def relate(newer: Figure, older: Figure, window_days: int = 2) -> Decision | Non
     if compatible(newer, older):
         return Decision(newer.id, older.id, "agrees", score, f"{pair}: compatible")
     return Decision(newer.id, older.id, "contradicts", round(1 - score, 4), f"{pair}: no overlap")
+
+
+def chain_links(chain: list[Figure], targets: set[int], window_days: int = 2) -> dict[int, Decision | None]:
+    """Each target's link to its originator's latest earlier figure of the metric.
+
+    ``chain`` is one originator's figures of one metric in order. A figure that cannot
+    be the same count as the one before it (see :func:`plausibly_one_count`: a running
+    total that "falls" to a fraction of itself is a different count read into the
+    metric) is an outlier: it gets no link and the next figure looks past it. The
+    result depends only on the set of figures, never on the order they arrived in.
+    """
+    out: dict[int, Decision | None] = {}
+    last: Figure | None = None
+    for x in chain:
+        d = relate(x, last, window_days) if last is not None else None
+        if x.id in targets:
+            out[x.id] = d
+        if last is None or d is not None:
+            last = x
+    return out
