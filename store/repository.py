@@ -70,21 +70,6 @@ def article_by_outlet_url(session: Session, outlet: int | None, url: str | None)
     return session.scalars(select(Article).where(Article.outlet_id == outlet, Article.url == url)).first()
 
 
-def chain_neighbours(session: Session, metric: str, originator: str, order_key: str) -> tuple[Claim | None, Claim | None]:
-    """The same originator's claims of ``metric`` just before and just after ``order_key``."""
-    # one round trip: two index probes on (metric, originator, order_key) as scalar subqueries
-    base = select(Claim.id).where(Claim.metric == metric, Claim.originator == originator)
-    prev_id = base.where(Claim.order_key < order_key).order_by(Claim.order_key.desc()).limit(1).scalar_subquery()
-    next_id = base.where(Claim.order_key > order_key).order_by(Claim.order_key.asc()).limit(1).scalar_subquery()
-    prev = nxt = None
-    for c in session.scalars(select(Claim).where(Claim.id.in_([prev_id, next_id]))):
-        if c.order_key < order_key:
-            prev = c
-        else:
-            nxt = c
-    return prev, nxt
-
-
 def chain_window(session: Session, metric: str, originator: str, order_key: str,
                  reach: int) -> tuple[list[Claim], list[Claim]]:
     """Up to ``reach`` claims of one originator's metric before and after ``order_key``, in order."""
@@ -122,10 +107,6 @@ def window_claims(session: Session, claim: Claim, days: int) -> list[Claim]:
                    Claim.id != claim.id)
             .order_by(Claim.order_key))
     return list(session.scalars(stmt))
-
-
-def link_between(session: Session, a_id: int, b_id: int) -> ClaimLink | None:
-    return session.scalars(select(ClaimLink).where(ClaimLink.a_id == a_id, ClaimLink.b_id == b_id)).first()
 
 
 def links_of(session: Session, claim_id: int) -> list[ClaimLink]:

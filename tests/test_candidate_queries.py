@@ -59,7 +59,8 @@ def test_window_and_chain_lookups_use_indexes(engine):
     def lookups(s):
         c = s.get(Claim, probe_values[3])
         repo.window_claims(s, c, 2)
-        repo.chain_neighbours(s, probe_values[0], probe_values[1], probe_values[2])
+        repo.chain_window(s, probe_values[0], probe_values[1], probe_values[2], 25)
+        repo.chain_links_from(s, [probe_values[3]])
 
     found = [p for p in plans(engine, lookups) if "claims" in p]
     assert found
