@@ -89,13 +89,9 @@ def open_flag(session: Session, d: Decision) -> None:
     review.flag_link(session, d)
 
 
-def _ordered(x: Claim, y: Claim) -> tuple[Claim, Claim]:
-    return (x, y) if x.order_key > y.order_key else (y, x)
-
-
 # how far along an originator's chain a figure may look for its predecessor, stepping over
 # figures that cannot be the same count; bounds the work per claim
-CHAIN_REACH = 25
+CHAIN_REACH = 12
 
 
 def _reconcile(session: Session, have: list[ClaimLink], want: dict[tuple[int, int], Decision],
@@ -133,19 +129,22 @@ def sync_chain(session: Session, metric: str, originator: str, order_key: str, c
     """
     # strict < and > around order_key: a claim leaving the chain is not in its own window
     before, after = repo.chain_window(session, metric, originator, order_key, CHAIN_REACH)
-    chain = before + ([claim] if claim is not None else []) + after
-    targets = ([claim] if claim is not None else []) + after
-    decided = chain_links([figure(c) for c in chain], {c.id for c in targets}, cfg.window_days)
+    chain = [Figure(*r) for r in before] + ([figure(claim)] if claim is not None else []) \
+        + [Figure(*r) for r in after]
+    targets = {r.id for r in after} | ({claim.id} if claim is not None else set())
+    decided = chain_links(chain, targets, cfg.window_days)
     want = {(d.a, d.b): d for d in decided.values() if d is not None}
-    return _reconcile(session, repo.chain_links_from(session, [c.id for c in targets]), want, cfg, counter)
+    return _reconcile(session, repo.chain_links_from(session, sorted(targets)), want, cfg, counter)
 
 
 def cross_links(session: Session, claim: Claim, cfg: Config) -> dict[tuple[int, int], Decision]:
     """``claim``'s links with other originators' figures of its metric in the time window."""
     want = {}
-    for other in repo.window_claims(session, claim, cfg.window_days):
-        newer, older = _ordered(claim, other)
-        d = relate(figure(newer), figure(older), cfg.window_days)
+    me = figure(claim)
+    for row in repo.window_claims(session, claim, cfg.window_days):
+        other = Figure(*row)
+        newer, older = (me, other) if me.order_key > other.order_key else (other, me)
+        d = relate(newer, older, cfg.window_days)
         if d is not None:
             want[(d.a, d.b)] = d
     return want
@@ -312,7 +311,7 @@ def relink(session: Session, claim: Claim, cfg: Config, counter: Counter) -> int
     if claim.as_of is None:
         return _reconcile(session, repo.links_of(session, claim.id), {}, cfg, counter)
     before, _ = repo.chain_window(session, claim.metric, claim.originator, claim.order_key, CHAIN_REACH)
-    decided = chain_links([figure(c) for c in [*before, claim]], {claim.id}, cfg.window_days)
+    decided = chain_links([*(Figure(*r) for r in before), figure(claim)], {claim.id}, cfg.window_days)
     want = {(d.a, d.b): d for d in decided.values() if d is not None}
     want.update(cross_links(session, claim, cfg))
     have = [lk for lk in repo.links_of(session, claim.id)
