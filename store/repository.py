@@ -5,7 +5,7 @@ import zlib
 from datetime import date, timedelta
 from typing import Iterable, Sequence
 
-from sqlalchemy import Select, and_, delete, func, or_, select
+from sqlalchemy import Select, and_, bindparam, delete, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased, joinedload
 
@@ -74,27 +74,46 @@ FIGURE_COLUMNS = (Claim.id, Claim.kind, Claim.value, Claim.qualifier, Claim.low,
                   Claim.metric, Claim.originator, Claim.as_of, Claim.order_key)
 
 
+# the linking hot path's statements are built once, with bound parameters: building
+# SQL expressions per call costs more than running them
+_CHAIN = select(*FIGURE_COLUMNS).where(Claim.metric == bindparam("metric"),
+                                       Claim.originator == bindparam("originator"))
+_CHAIN_BEFORE = (_CHAIN.where(Claim.order_key < bindparam("order_key"))
+                 .order_by(Claim.order_key.desc()).limit(bindparam("reach")))
+_CHAIN_AFTER = (_CHAIN.where(Claim.order_key > bindparam("order_key"))
+                .order_by(Claim.order_key.asc()).limit(bindparam("reach")))
+
+
 def chain_window(session: Session, metric: str, originator: str, order_key: str,
                  reach: int) -> tuple[list, list]:
     """Up to ``reach`` claims of one originator's metric before and after ``order_key``, in
     order, as rows of :data:`FIGURE_COLUMNS` (plain tuples: this is the linking hot path)."""
-    base = select(*FIGURE_COLUMNS).where(Claim.metric == metric, Claim.originator == originator)
-    before = session.execute(base.where(Claim.order_key < order_key)
-                             .order_by(Claim.order_key.desc()).limit(reach)).all()
-    after = session.execute(base.where(Claim.order_key > order_key)
-                            .order_by(Claim.order_key.asc()).limit(reach)).all()
+    params = {"metric": metric, "originator": originator, "order_key": order_key, "reach": reach}
+    before = session.execute(_CHAIN_BEFORE, params).all()
+    after = session.execute(_CHAIN_AFTER, params).all()
     return before[::-1], after
 
 
 CHAIN_RELATIONS = ("repeats", "updates", "revises_down")
 
 
+_CHAIN_LINKS_FROM = select(ClaimLink).where(ClaimLink.a_id.in_(bindparam("ids", expanding=True)),
+                                            ClaimLink.relation.in_(CHAIN_RELATIONS))
+
+
 def chain_links_from(session: Session, a_ids: Sequence[int]) -> list[ClaimLink]:
     """The same-originator links whose newer side is one of ``a_ids``."""
     if not a_ids:
         return []
-    return list(session.scalars(select(ClaimLink).where(ClaimLink.a_id.in_(list(a_ids)),
-                                                        ClaimLink.relation.in_(CHAIN_RELATIONS))))
+    return list(session.scalars(_CHAIN_LINKS_FROM, {"ids": list(a_ids)}))
+
+
+_WINDOW = (select(*FIGURE_COLUMNS)
+           .where(Claim.kind == bindparam("kind"), Claim.region == bindparam("region"),
+                  Claim.as_of >= bindparam("lo"), Claim.as_of <= bindparam("hi"),
+                  Claim.metric == bindparam("metric"), Claim.originator != bindparam("originator"),
+                  Claim.id != bindparam("id"))
+           .order_by(Claim.order_key))
 
 
 def window_claims(session: Session, claim: Claim, days: int) -> list:
@@ -106,13 +125,9 @@ def window_claims(session: Session, claim: Claim, days: int) -> list:
     if claim.as_of is None:
         return []
     lo, hi = claim.as_of - timedelta(days=days), claim.as_of + timedelta(days=days)
-    stmt = (select(*FIGURE_COLUMNS)
-            .where(Claim.kind == claim.kind, Claim.region == claim.region,
-                   Claim.as_of >= lo, Claim.as_of <= hi,
-                   Claim.metric == claim.metric, Claim.originator != claim.originator,
-                   Claim.id != claim.id)
-            .order_by(Claim.order_key))
-    return session.execute(stmt).all()
+    return session.execute(_WINDOW, {"kind": claim.kind, "region": claim.region, "lo": lo, "hi": hi,
+                                     "metric": claim.metric, "originator": claim.originator,
+                                     "id": claim.id}).all()
 
 
 def links_of(session: Session, claim_id: int) -> list[ClaimLink]:
