@@ -9,6 +9,8 @@ module is imported, so tests and tools can set the environment first.
 """
 from __future__ import annotations
 
+import os
+
 from celery import Celery
 from celery.signals import worker_process_init, worker_process_shutdown
 
@@ -33,7 +35,7 @@ def celery_config() -> dict:
         "broker_url": broker,
         "broker_connection_retry_on_startup": True,
         "broker_connection_max_retries": None,  # a worker outlives a Redis restart
-        "broker_transport_options": {"visibility_timeout": settings.visibility_timeout()},
+        "broker_transport_options": transport_options(),
         "task_serializer": "json",
         "result_serializer": "json",
         "event_serializer": "json",
@@ -46,9 +48,13 @@ def celery_config() -> dict:
         "task_reject_on_worker_lost": True,
         "task_acks_on_failure_or_timeout": True,
         "worker_prefetch_multiplier": 1,
+        # when Redis goes away, running tasks could not be acknowledged anyway: stop them
+        # (their messages are restored and redelivered; storing is idempotent) rather than
+        # let the consumer count them as in flight forever and stop fetching
+        "worker_cancel_long_running_tasks_on_connection_loss": True,
         "worker_concurrency": settings.worker_concurrency(),
         "worker_hijack_root_logger": False,
-        "task_default_queue": "claimtrack",
+        "task_default_queue": queue_name(),
         "task_publish_retry": True,
         "task_publish_retry_policy": {"max_retries": 5, "interval_start": 0.2,
                                       "interval_step": 0.5, "interval_max": 3},
@@ -56,6 +62,28 @@ def celery_config() -> dict:
         "enable_utc": True,
         "beat_schedule": beat_schedule(),
     }
+
+
+def queue_name() -> str:
+    """The queue claimtrack's tasks go to: ``CLAIMTRACK_QUEUE``, default ``claimtrack``.
+
+    Deployments (or test runs) that share one Redis database keep apart by name.
+    """
+    return os.environ.get("CLAIMTRACK_QUEUE") or "claimtrack"
+
+
+def transport_options() -> dict:
+    """Redis transport settings around redelivery (docs/queue.md).
+
+    A message delivered to a worker that died without acknowledging it is put back
+    ``CLAIMTRACK_VISIBILITY_TIMEOUT`` seconds after delivery, by a sweep that kombu runs
+    by default only every 100 s; sweeping every few seconds (one indexed Redis read)
+    makes redelivery follow the timeout instead.
+    """
+    visibility = settings.visibility_timeout()
+    return {"visibility_timeout": visibility,
+            "unacked_restore_interval": max(1, min(10, visibility // 4)),
+            "unacked_restore_throttle": 1}
 
 
 def beat_schedule() -> dict:

@@ -230,7 +230,7 @@ def _retry(engine) -> None:
 
 
 def _send(rows, broker: str) -> None:
-    from worker.celery_app import app
+    from worker.celery_app import app, queue_name
     from worker.queueing import batches, connection, send_batch
     from worker.tasks import reprocess_target
 
@@ -240,7 +240,8 @@ def _send(rows, broker: str) -> None:
             send_batch(conn, payloads, origins)
         for r in rows:
             if r["payload"] is None:
-                app.send_task("claimtrack.process_article", args=[reprocess_target(r["origin"])], connection=conn)
+                app.send_task("claimtrack.process_article", args=[reprocess_target(r["origin"])],
+                              connection=conn, queue=queue_name())
 
 
 def _run_here(rows, engine) -> None:

@@ -13,9 +13,10 @@ from typing import Iterable, Iterator
 import click
 import kombu.exceptions
 import redis.exceptions
+from kombu import Exchange, Queue
 
 from worker import settings
-from worker.celery_app import app
+from worker.celery_app import app, queue_name
 
 BATCH_SIZE = 10
 BATCH_BYTES = 1_000_000  # keep one Redis message well under a megabyte or two
@@ -45,7 +46,8 @@ def connection(url: str | None = None) -> Iterator:
     try:
         with app.connection_for_write(url) as conn:
             conn.ensure_connection(max_retries=3, interval_start=0.2, interval_step=0.5)
-            app.amqp.queues[app.conf.task_default_queue](conn.default_channel).declare()
+            name = queue_name()
+            Queue(name, Exchange(name, type="direct"), routing_key=name)(conn.default_channel).declare()
             yield conn
     except (kombu.exceptions.OperationalError, redis.exceptions.ConnectionError, OSError) as e:
         host = url.rsplit("@", 1)[-1]
@@ -74,7 +76,8 @@ def batches(items: Iterable[tuple[dict, str]], size: int = BATCH_SIZE,
 
 def send_batch(conn, payloads: list[dict], origins: list[str] | None = None) -> str:
     """Publish one ``claimtrack.ingest_batch`` message; returns its task id."""
-    result = app.send_task("claimtrack.ingest_batch", args=[payloads, origins or []], connection=conn)
+    result = app.send_task("claimtrack.ingest_batch", args=[payloads, origins or []], connection=conn,
+                           queue=queue_name())
     return result.id
 
 
