@@ -31,6 +31,7 @@ test: dev
 bench: dev
 	$(BIN)/python bench/bench_extract.py
 	$(BIN)/python bench/bench_link.py
+	$(BIN)/python bench/bench_queue.py
 
 clean:
 	rm -rf $(VENV) claimtrack.db claimtrack.db-wal claimtrack.db-shm

@@ -100,3 +100,8 @@ def test_without_id_or_outlet_they_come_from_the_url_and_a_stable_hash():
 
 def test_a_leading_date_line_gives_the_publication_date():
     assert article_from_payload({"text": "date 2024-03-19 Four people died."}).published == date(2024, 3, 19)
+
+
+def test_an_id_longer_than_the_store_keeps_is_rejected_as_bad_input():
+    with pytest.raises(BadArticle, match="'id' is 300 characters long"):
+        article_from_payload({"id": "x" * 300, "text": "Two died."})

@@ -101,15 +101,15 @@ def test_an_unreachable_database_raises_an_error_the_task_retries(env):
 
 def test_an_error_while_storing_is_recorded_as_failed_with_payload_and_traceback(db_url, engine, env):
     if not db_url.startswith("postgresql"):
-        pytest.skip("SQLite does not enforce the column lengths this test relies on")
+        pytest.skip("SQLite stores NUL characters; PostgreSQL refuses them, which this test relies on")
     aliases, cfg = env
-    payload = {"id": "x" * 300, "text": TEXT}  # ext_id is VARCHAR(255): a DataError, not transient
-    out = tasks.ingest_payload(engine, payload, aliases, cfg, origin="big-id.json")
+    payload = {"id": "nul-text", "text": TEXT + "\x00"}  # PostgreSQL text cannot hold NUL: not transient
+    out = tasks.ingest_payload(engine, payload, aliases, cfg, origin="nul.json")
     assert out["status"] == "failed" and out["reason"].startswith("DataError")
     with session_scope(engine) as s:
         rej = s.scalars(select(Rejection)).one()
-        assert rej.status == "failed" and rej.payload["text"] == TEXT and rej.article == "x" * 255
-        assert "Traceback" in rej.traceback and rej.origin == "big-id.json"
+        assert rej.status == "failed" and rej.payload["text"] == TEXT + "\x00" and rej.article == "nul-text"
+        assert "Traceback" in rej.traceback and rej.origin == "nul.json"
 
 
 def test_failed_articles_are_listed_and_retried_once(cli_env, engine):

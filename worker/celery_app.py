@@ -9,7 +9,6 @@ module is imported, so tests and tools can set the environment first.
 """
 from __future__ import annotations
 
-import os
 
 from celery import Celery
 from celery.signals import worker_process_init, worker_process_shutdown
@@ -54,7 +53,7 @@ def celery_config() -> dict:
         "worker_cancel_long_running_tasks_on_connection_loss": True,
         "worker_concurrency": settings.worker_concurrency(),
         "worker_hijack_root_logger": False,
-        "task_default_queue": queue_name(),
+        "task_default_queue": settings.queue_name(),
         "task_publish_retry": True,
         "task_publish_retry_policy": {"max_retries": 5, "interval_start": 0.2,
                                       "interval_step": 0.5, "interval_max": 3},
@@ -62,14 +61,6 @@ def celery_config() -> dict:
         "enable_utc": True,
         "beat_schedule": beat_schedule(),
     }
-
-
-def queue_name() -> str:
-    """The queue claimtrack's tasks go to: ``CLAIMTRACK_QUEUE``, default ``claimtrack``.
-
-    Deployments (or test runs) that share one Redis database keep apart by name.
-    """
-    return os.environ.get("CLAIMTRACK_QUEUE") or "claimtrack"
 
 
 def transport_options() -> dict:

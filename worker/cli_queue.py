@@ -230,7 +230,8 @@ def _retry(engine) -> None:
 
 
 def _send(rows, broker: str) -> None:
-    from worker.celery_app import app, queue_name
+    from worker.celery_app import app
+    from worker.settings import queue_name
     from worker.queueing import batches, connection, send_batch
     from worker.tasks import reprocess_target
 

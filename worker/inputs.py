@@ -19,6 +19,9 @@ from worker.core.types import ArticleIn
 FEED_SUFFIXES = {".rss", ".atom", ".xml"}
 HTML_SUFFIXES = {".html", ".htm"}
 KNOWN_SUFFIXES = {".json", ".jsonl", ".txt"} | FEED_SUFFIXES | HTML_SUFFIXES
+# the store's column sizes (store/models.py)
+MAX_ID_LENGTH = 255
+MAX_URL_LENGTH = 2048
 _LEADING_DATE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b")
 
 
@@ -103,6 +106,10 @@ def article_from_payload(payload, default_id: str | None = None, max_bytes: int 
             published = parse_date(m.group(1))
     raw_id = payload.get("id")
     art_id = str(raw_id) if raw_id not in (None, "") else (default_id or stable_id(url, text))
+    if len(art_id) > MAX_ID_LENGTH:
+        raise BadArticle(f"'id' is {len(art_id)} characters long (at most {MAX_ID_LENGTH})")
+    if url is not None and len(url) > MAX_URL_LENGTH:
+        raise BadArticle(f"'url' is {len(url)} characters long (at most {MAX_URL_LENGTH})")
     outlet = payload.get("outlet") or outlet_from_url(url)
     title = payload.get("title") or ""
     return ArticleIn(id=art_id, text=text, title=str(title), url=url,

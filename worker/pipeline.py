@@ -218,6 +218,8 @@ def _lock_keys(claims) -> set[str]:
     for c in claims:
         keys.add(metric_key(c.kind, c.region, c.subject_class, c.scope, c.period))
         keys.add(f"copy:{c.kind}:{c.value}")
+        if c.source_canonical:
+            keys.add(f"source:{c.source_canonical}")
     return keys
 
 
@@ -241,14 +243,17 @@ def store_article(session: Session, art: ArticleIn, aliases: Aliases, cfg: Confi
     chash = content_hash(art.text)
     if repo.article_by_hash(session, chash) is not None:
         return Outcome(art.id, "known")
-    same_id = repo.article_by_ext_id(session, art.id)
-    if same_id is not None:
+    claims = extract(art, aliases)
+    # every row this transaction may wait on is behind an advisory lock taken here, in
+    # sorted order, before any insert: concurrent workers queue up instead of deadlocking
+    repo.lock_keys(session, _lock_keys(claims) | {f"article:{chash}", f"id:{art.id}", f"outlet:{art.outlet}"})
+    if repo.article_by_ext_id(session, art.id) is not None:
+        if repo.article_by_hash(session, chash) is not None:
+            return Outcome(art.id, "known")
         return Outcome(art.id, "rejected", f"article id {art.id!r} is already stored with a different text")
     out_id = repo.outlet_id(session, art.outlet)
     if repo.article_by_outlet_url(session, out_id, art.url) is not None:
         return Outcome(art.id, "rejected", f"url {art.url} of {art.outlet} is already stored with a different text")
-
-    claims = extract(art, aliases)
     # insert-or-ignore on the content hash: a copy of this task running at the same
     # time stores the article once, the other finds it known
     if not repo.insert_ignore(session, Article, {
@@ -258,7 +263,6 @@ def store_article(session: Session, art: ArticleIn, aliases: Aliases, cfg: Confi
         return Outcome(art.id, "known")
     row = repo.article_by_hash(session, chash)
     outcome = Outcome(art.id, "stored", claims=len(claims), article_pk=row.id)
-    repo.lock_keys(session, _lock_keys(claims))
     rows = _claim_rows(session, row, art, claims)
     session.add_all(rows)
     session.flush()

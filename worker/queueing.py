@@ -16,7 +16,8 @@ import redis.exceptions
 from kombu import Exchange, Queue
 
 from worker import settings
-from worker.celery_app import app, queue_name
+from worker.celery_app import app
+from worker.settings import queue_name
 
 BATCH_SIZE = 10
 BATCH_BYTES = 1_000_000  # keep one Redis message well under a megabyte or two

@@ -45,6 +45,14 @@ def visibility_timeout() -> int:
     return int(os.environ.get("CLAIMTRACK_VISIBILITY_TIMEOUT", "3600"))
 
 
+def queue_name() -> str:
+    """The queue claimtrack's tasks go to: ``CLAIMTRACK_QUEUE``, default ``claimtrack``.
+
+    Deployments (or test runs) that share one Redis database keep apart by name.
+    """
+    return os.environ.get("CLAIMTRACK_QUEUE") or "claimtrack"
+
+
 def worker_concurrency() -> int:
     """Worker processes per `claimtrack worker`."""
     return int(os.environ.get("CLAIMTRACK_CONCURRENCY", "2"))
