@@ -5,24 +5,32 @@ import zlib
 from datetime import date, timedelta
 from typing import Iterable, Sequence
 
-from sqlalchemy import Select, and_, bindparam, delete, func, or_, select
+from sqlalchemy import Select, bindparam, delete, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from store.models import Article, Claim, ClaimLink, Flag, Outlet, Rejection, Source
 
 
+_INSERT_IGNORE: dict[tuple, object] = {}
+
+
 def insert_ignore(session: Session, model, values: dict, conflict: Sequence[str]) -> bool:
     """INSERT … ON CONFLICT DO NOTHING; True when a row was inserted.
 
-    Idempotent by construction: a task delivered twice inserts once.
+    Idempotent by construction: a task delivered twice inserts once. The statement is
+    built once per table, columns and dialect, then run with bound values.
     """
     dialect = session.get_bind().dialect.name
-    ins = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    # RETURNING, not rowcount: drivers report -1 for rowcount on some inserts
-    stmt = (ins(model).values(**values).on_conflict_do_nothing(index_elements=list(conflict))
-            .returning(model.id))
-    return session.execute(stmt).first() is not None
+    key = (dialect, model, tuple(sorted(values)), tuple(conflict))
+    stmt = _INSERT_IGNORE.get(key)
+    if stmt is None:
+        ins = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        # RETURNING, not rowcount: drivers report -1 for rowcount on some inserts
+        stmt = _INSERT_IGNORE[key] = (
+            ins(model).values({k: bindparam(k) for k in key[2]})
+            .on_conflict_do_nothing(index_elements=list(conflict)).returning(model.id))
+    return session.execute(stmt, values).first() is not None
 
 
 def lock_keys(session: Session, keys: Iterable[str]) -> None:
@@ -37,20 +45,29 @@ def lock_keys(session: Session, keys: Iterable[str]) -> None:
         session.execute(select(func.pg_advisory_xact_lock(zlib.crc32(key.encode("utf-8")))))
 
 
+_OUTLET_ID = select(Outlet.id).where(Outlet.name == bindparam("name"))
+_SOURCE = select(Source).where(Source.canonical == bindparam("canonical"))
+
+
 def outlet_id(session: Session, name: str | None) -> int | None:
     """The id of outlet ``name``, created if new."""
     if not name:
         return None
-    insert_ignore(session, Outlet, {"name": name}, ["name"])
-    return session.scalar(select(Outlet.id).where(Outlet.name == name))
+    found = session.scalar(_OUTLET_ID, {"name": name})
+    if found is None:
+        insert_ignore(session, Outlet, {"name": name}, ["name"])
+        found = session.scalar(_OUTLET_ID, {"name": name})
+    return found
 
 
 def source_id(session: Session, canonical: str | None, alias: str | None) -> int | None:
     """The id of canonical source ``canonical``; remembers ``alias`` as a name it was seen under."""
     if not canonical:
         return None
-    insert_ignore(session, Source, {"canonical": canonical, "aliases": []}, ["canonical"])
-    src = session.scalars(select(Source).where(Source.canonical == canonical)).one()
+    src = session.scalars(_SOURCE, {"canonical": canonical}).first()
+    if src is None:
+        insert_ignore(session, Source, {"canonical": canonical, "aliases": []}, ["canonical"])
+        src = session.scalars(_SOURCE, {"canonical": canonical}).one()
     if alias and alias not in src.aliases and len(src.aliases) < 200:
         src.aliases = [*src.aliases, alias]
     return src.id
@@ -134,6 +151,12 @@ def links_of(session: Session, claim_id: int) -> list[ClaimLink]:
     return list(session.scalars(select(ClaimLink).where(or_(ClaimLink.a_id == claim_id, ClaimLink.b_id == claim_id))))
 
 
+_COPY_FIGURE = (select(Claim.article_id)
+                .where(Claim.kind == bindparam("kind"), Claim.value == bindparam("value"),
+                       Claim.as_of >= bindparam("lo"), Claim.as_of <= bindparam("hi"),
+                       Claim.article_id != bindparam("article_id")))
+
+
 def copy_candidates(session: Session, article_id: int, figures: Iterable[tuple[str, int, date | None]],
                     days: int = 3) -> list[Article]:
     """Stored articles that carry one of ``figures`` (kind, value, as_of) within ``days``.
@@ -141,17 +164,15 @@ def copy_candidates(session: Session, article_id: int, figures: Iterable[tuple[s
     Syndicated copies state the same figures, so they are found through the claim
     index rather than by comparing every stored text.
     """
-    conds = []
-    for kind, value, as_of in figures:
-        if as_of is None:
-            continue
-        conds.append(and_(Claim.kind == kind, Claim.value == value,
-                          Claim.as_of >= as_of - timedelta(days=days),
-                          Claim.as_of <= as_of + timedelta(days=days)))
-    if not conds:
+    ids: set[int] = set()
+    for kind, value, as_of in sorted({f for f in figures if f[2] is not None})[:50]:
+        ids.update(session.scalars(_COPY_FIGURE, {
+            "kind": kind, "value": value, "lo": as_of - timedelta(days=days),
+            "hi": as_of + timedelta(days=days), "article_id": article_id}))
+    if not ids:
         return []
-    ids = select(Claim.article_id).where(or_(*conds[:200]), Claim.article_id != article_id).distinct()
-    return list(session.scalars(select(Article).where(Article.id.in_(ids)).options(joinedload(Article.outlet))))
+    return list(session.scalars(select(Article).where(Article.id.in_(sorted(ids)))
+                                .options(joinedload(Article.outlet))))
 
 
 def unattributed_claims(session: Session, article_id: int) -> list[Claim]:

@@ -183,13 +183,14 @@ def set_originator(session: Session, claim: Claim, new: str, cfg: Config, counte
 
 # ---- copies ----------------------------------------------------------------------------
 
-def resolve_copies(session: Session, article: Article, cfg: Config, counter: Counter) -> Article:
+def resolve_copies(session: Session, article: Article, claims: list[Claim], cfg: Config,
+                   counter: Counter) -> Article:
     """Find stored copies of ``article`` (syndication, light rewrites); return the original.
 
     The original is the earliest copy (published, then content hash), whatever order
     they arrived in; unattributed figures in every copy originate with its outlet.
     """
-    figures = [(c.kind, c.value, c.as_of) for c in article.claims]
+    figures = [(c.kind, c.value, c.as_of) for c in claims]
     copies = [a for a in repo.copy_candidates(session, article.id, figures)
               if copy_similarity(a.text, article.text) > 0]
     if not copies:
@@ -266,8 +267,7 @@ def store_article(session: Session, art: ArticleIn, aliases: Aliases, cfg: Confi
     rows = _claim_rows(session, row, art, claims)
     session.add_all(rows)
     session.flush()
-    session.refresh(row)
-    resolve_copies(session, row, cfg, outcome.links)
+    resolve_copies(session, row, rows, cfg, outcome.links)
     for claim in sorted(rows, key=lambda r: r.order_key):
         link_claim(session, claim, cfg, outcome.links)
     return outcome
@@ -346,8 +346,7 @@ def reprocess_article(session: Session, article_pk: int, aliases: Aliases, cfg: 
     rows = _claim_rows(session, row, art, claims)
     session.add_all(rows)
     session.flush()
-    session.refresh(row)
-    resolve_copies(session, row, cfg, counter)
+    resolve_copies(session, row, rows, cfg, counter)
     for claim in sorted(rows, key=lambda r: r.order_key):
         link_claim(session, claim, cfg, counter)
     return Outcome(row.ext_id, "stored", claims=len(rows), links=counter, article_pk=row.id)
