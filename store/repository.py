@@ -5,7 +5,7 @@ import zlib
 from datetime import date, timedelta
 from typing import Iterable, Sequence
 
-from sqlalchemy import Select, bindparam, delete, func, or_, select
+from sqlalchemy import Select, bindparam, delete, func, or_, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased, joinedload
 
@@ -99,6 +99,8 @@ _CHAIN_BEFORE = (_CHAIN.where(Claim.order_key < bindparam("order_key"))
                  .order_by(Claim.order_key.desc()).limit(bindparam("reach")))
 _CHAIN_AFTER = (_CHAIN.where(Claim.order_key > bindparam("order_key"))
                 .order_by(Claim.order_key.asc()).limit(bindparam("reach")))
+# both directions in one round trip, each an index range scan
+_CHAIN_BOTH = union_all(select(_CHAIN_BEFORE.subquery()), select(_CHAIN_AFTER.subquery()))
 
 
 def chain_window(session: Session, metric: str, originator: str, order_key: str,
@@ -106,9 +108,8 @@ def chain_window(session: Session, metric: str, originator: str, order_key: str,
     """Up to ``reach`` claims of one originator's metric before and after ``order_key``, in
     order, as rows of :data:`FIGURE_COLUMNS` (plain tuples: this is the linking hot path)."""
     params = {"metric": metric, "originator": originator, "order_key": order_key, "reach": reach}
-    before = session.execute(_CHAIN_BEFORE, params).all()
-    after = session.execute(_CHAIN_AFTER, params).all()
-    return before[::-1], after
+    rows = sorted(session.execute(_CHAIN_BOTH, params).all(), key=lambda r: r.order_key)
+    return [r for r in rows if r.order_key < order_key], [r for r in rows if r.order_key > order_key]
 
 
 CHAIN_RELATIONS = ("repeats", "updates", "revises_down")
