@@ -48,13 +48,21 @@ MASK_RE = re.compile(
     r"|\b[a-z]+-\d+\b|\b\d+[a-z]{1,2}\d*\b(?<!\dm)(?<!\dk)(?<!\dmn)(?<!\dbn)",
 )
 # MASK_RE is case-sensitive and runs on ascii_lower(text), only around numbers
-# whose neighbourhood has one of these (every MASK_RE alternative needs one)
-_MASK_TRIGGER_RE = re.compile(
-    r"[-/:%$€£¥#+@]|\d[.,]\d|\d(?:st|nd|rd|th)\b|\d[a-z]|http|www|per\s?cent|percent|\bpc\b|usd|eur|gbp"
-    r"|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|year|month|week|day|hour|minute|old\b|aged?\b|ages\b"
-    r"|phase|\bno\.|number|resolution|article|level|category|magnitude|route|highway|flight|page|chapter"
-    r"|section|room|unit|platoon|brigade|division|battalion|ipc|covid|sura|verse|paragraph|decree|law|bill"
-    r"|item|gate|building|block|apartment|class|grade")
+# whose neighbourhood has one of these cues. Every MASK_RE match contains one,
+# so a window without a cue holds no mask (a necessary condition, not a
+# heuristic). The cues are as tight as MASK_RE allows ("-" only next to a
+# digit, "day" only before one, "old" as a word): looser ones ("-" in
+# "Hamas-run", "day" in "Monday", "old" in "told", any "31,800") sent most
+# numbers to the slow scan. Three searches, cheapest first: symbols, cues
+# led by a digit, cues led by a word.
+_MASK_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+_CUE_SYMBOL_RE = re.compile(r"[%$€£¥@]|[-#+]\d|[\d.,]-|\d[/:]|://|www")
+_CUE_DIGIT_RE = re.compile(rf"\d(?:[a-z]|\.\d\d\s*(?:[ap]|gmt|utc|hrs)|\s+(?:of\s+)?{_MASK_MONTH})")
+_CUE_WORD_RE = re.compile(
+    rf"\b(?:per\s?cent|percent|pc\b|(?:usd|eur|gbp)\s?\d|{_MASK_MONTH}[a-z]*\.?,?\s+\d|old\b|years?\s+of\s+age"
+    r"|(?:aged|ages?|age\s+of|phases?|no\.|number|resolution|article|level|category|magnitude|route|highway"
+    r"|flight|page|chapter|section|room|unit|platoon|brigade|division|battalion|ipc|covid|sura|verse|paragraph"
+    r"|decree|law|bill|item|gate|building|block|apartment|class|grade|week|day)\s+\d)")
 
 HYPOTHETICAL_RE = re.compile(
     r"\b(?:could|may|might|would|will|shall)\s+(?:\w+ly\s+)?(?:rise|reach|surpass|exceed|climb|increase|"
@@ -64,6 +72,8 @@ HYPOTHETICAL_RE = re.compile(
     re.IGNORECASE)
 NEGATION_RE = re.compile(r"\b(?:no|not|never|none|nobody|without)\s+$", re.IGNORECASE)
 
+# PERIOD_RE, CUMULATIVE_RE, INCIDENT_RE and _EVENT_RE are case-sensitive: they
+# run on ascii_lower(text) (same offsets), several times faster than IGNORECASE
 PERIOD_RE = re.compile(
     r"\b(?:in|over|during|within)\s+the\s+(?:past|last|previous|preceding)\s+(?P<h>24|48|72|twenty-four|forty-eight)"
     r"\s+hours\b"
@@ -78,18 +88,15 @@ PERIOD_RE = re.compile(
     r"|\b(?P<ontheday>on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:\s+alone)?)\b"
     r"|\b(?P<today>today|yesterday)\s+alone\b"
     r"|\b(?P<daily>a\s+day|per\s+day|each\s+day|every\s+day|daily)\b"
-    r"|\b(?P<lastyear>(?:same\s+month\s+)?last\s+year)\b",
-    re.IGNORECASE)
+    r"|\b(?P<lastyear>(?:same\s+month\s+)?last\s+year)\b")
 CUMULATIVE_RE = re.compile(
     r"\bsince\b|\bso\s+far\b|\bin\s+total\b|\boverall\b|\bto\s+date\b|\bwar\b|\bconflict\b"
-    r"|\bcumulative\b|\bthe\s+start\b|\bbegan\b|\bongoing\b|\bthus\s+far\b",
-    re.IGNORECASE)
+    r"|\bcumulative\b|\bthe\s+start\b|\bbegan\b|\bongoing\b|\bthus\s+far\b")
 INCIDENT_RE = re.compile(
     r"\b(?:strike|airstrike|air\s+strike|attack|raid|bombing|explosion|blast|shelling|massacre|ambush|"
     r"shooting|stampede|crash|collision|collapse|fire|landslide|sinking|shipwreck|assault|incursion|rampage|"
     r"stabbing|bombardment|batch|hijacking|siege\s+of|operation|incident)\b"
-    r"|\bon\s+(?:oct(?:ober)?\.?\s+7|7\s+october)\b|\boctober\s+7\s+attack",
-    re.IGNORECASE)
+    r"|\bon\s+(?:oct(?:ober)?\.?\s+7|7\s+october)\b|\boctober\s+7\s+attack")
 _SAY_BEFORE_RE = re.compile(r"\b(?:said|says|told|reported|announced|stated|added|confirmed|wrote)\s*$",
                             re.IGNORECASE)
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
@@ -228,7 +235,8 @@ def _masked(lowered: str, n: Number) -> bool:
     of the whole text with the large alternation.
     """
     a, b = max(0, n.start - 24), min(len(lowered), n.end + 24)
-    if not _MASK_TRIGGER_RE.search(lowered, a, b):
+    if not (_CUE_SYMBOL_RE.search(lowered, a, b) or _CUE_DIGIT_RE.search(lowered, a, b)
+            or _CUE_WORD_RE.search(lowered, a, b)):
         return False
     for m in MASK_RE.finditer(lowered, a, b):
         if m.start() < n.end and n.start < m.end():
@@ -260,6 +268,9 @@ def _words_after(text: str, pos: int, limit: int, n: int = 5) -> list[re.Match[s
         if len(out) >= n:
             break
     return out
+
+
+_NO_BEFORE_RE = re.compile(r"\b(?:no|not)\s+$")
 
 
 def _is_candidate(text: str, n: Number, s: int, e: int) -> bool:
@@ -302,7 +313,7 @@ def _is_candidate(text: str, n: Number, s: int, e: int) -> bool:
     if n.is_word and surface.lower() in ("a dozen", "dozen") and nxt == "of":
         return True
     prev = text[max(s, n.start - 12):n.start].lower()
-    if re.search(r"\b(?:no|not)\s+$", prev):
+    if _NO_BEFORE_RE.search(prev):
         return False
     return True
 
@@ -351,7 +362,7 @@ def _sentence_claims(article: ArticleIn, text: str, lowered: str, s: int, e: int
         if HYPOTHETICAL_RE.search(window) or NEGATION_RE.search(text[max(s, lo - 8):lo]):
             continue
         qualifier, value, low, high, q_start = quals[k]
-        scope, period = _scope(text, n, s, e, kw)
+        scope, period = _scope(text, lowered, n, s, e, kw)
         subject = _subject(text, n, e) or _subject_before(text, s, q_start)
         if subject is None or subject.lower() == "others":
             # "3,785 Palestinians killed and 12,493 wounded": the group carries over
@@ -415,42 +426,46 @@ def _head_is_people(text: str, n: Number, e: int) -> bool:
     return False
 
 
-def _scope(text: str, n: Number, s: int, e: int, kw: _Kw | None) -> tuple[str, str | None]:
-    """cumulative / period (with its window) / incident, from cues near the number."""
+def _scope(text: str, lowered: str, n: Number, s: int, e: int, kw: _Kw | None) -> tuple[str, str | None]:
+    """cumulative / period (with its window) / incident, from cues near the number.
+
+    Cues are searched in ``lowered`` (``ascii_lower(text)``); what is quoted
+    back ("since Monday night") is taken from ``text``.
+    """
     lo = max(s, min(n.start, kw.start if kw else n.start) - 60)
     core_end = max(n.end, kw.end if kw else n.end)
     hi = min(e, core_end + 70)
-    for m in PERIOD_RE.finditer(text, lo, hi):
+    for m in PERIOD_RE.finditer(lowered, lo, hi):
         g = m.lastgroup
+        written = text[m.start(g):m.end(g)] if g else ""
         if g in ("this", "month", "lastyear", "daily", "unit"):
             # "the earthquakes this month", "the war, which erupted in April":
             # the time phrase dates an event, not the count
-            between = text[core_end:m.start()] if m.start() >= core_end else text[m.end():n.start]
-            if _EVENT_RE.search(between) or _EVENT_RE.search(text[max(s, m.start() - 25):m.start()]):
+            between = lowered[core_end:m.start()] if m.start() >= core_end else lowered[m.end():n.start]
+            if _EVENT_RE.search(between) or _EVENT_RE.search(lowered[max(s, m.start() - 25):m.start()]):
                 continue
-        if g == "ontheday" and not m.group(0).lower().endswith("alone"):
+        if g == "ontheday" and not m.group(0).endswith("alone"):
             continue
         if g == "h":
-            return "period", {"twenty-four": "24", "forty-eight": "48"}.get(m.group("h").lower(),
-                                                                            m.group("h")) + "h"
+            return "period", {"twenty-four": "24", "forty-eight": "48"}.get(m.group("h"), written) + "h"
         if g == "unit":
-            unit = m.group("unit").lower()
+            unit = m.group("unit")
             return "period", "24h" if unit.startswith("hour") else unit.rstrip("s")
         if g == "overnight":
             return "period", "overnight"
         if g == "since":
-            return "period", "since " + m.group("since")
+            return "period", "since " + written
         if g == "this":
-            return "period", m.group("this").lower()
+            return "period", m.group("this")
         if g == "month":
-            return "period", m.group("month")
+            return "period", written
         if g == "fromto":
-            return "period", m.group("fromto")[5:]
+            return "period", written[5:]
         if g in ("ontheday", "today", "daily"):
             return "period", "day"
         if g == "lastyear":
-            return "period", m.group("lastyear")
-    window = text[max(s, n.start - 100):min(e, n.end + 100)]
+            return "period", written
+    window = lowered[max(s, n.start - 100):min(e, n.end + 100)]
     if INCIDENT_RE.search(window) and not CUMULATIVE_RE.search(window):
         return "incident", None
     return "cumulative", None
@@ -459,7 +474,7 @@ def _scope(text: str, n: Number, s: int, e: int, kw: _Kw | None) -> tuple[str, s
 _EVENT_RE = re.compile(
     r"\b(?:earthquakes?|quakes?|floods?|flooding|storms?|cyclones?|hurricanes?|war|conflict|fighting|clashes|"
     r"began|begun|erupted|broke\s+out|started|start|outbreak|hit|struck|since|until|report|released|"
-    r"published|issued)\b", re.IGNORECASE)
+    r"published|issued)\b")
 
 
 def _subject(text: str, n: Number, e: int) -> str | None:

@@ -81,6 +81,12 @@ def ascii_lower(text: str) -> str:
     low = text.lower()
     return low if len(low) == len(text) else text.translate(_ASCII_LOWER)
 
+# every position where a NUMBER_RE match can begin (a superset): a digit, a
+# number word, "half", "a/an <scale>". Searching these and trying NUMBER_RE
+# only there yields exactly the matches of NUMBER_RE.finditer, about three
+# times faster: the big alternation is no longer tried at every character.
+_START_RE = re.compile(
+    rf"\d|\b(?:{_WORD}|dozens?|tens|hundreds|thousands|millions|scores)|half|an?\s+(?:{_SCALE_WORD}|dozen)")
 _BETWEEN_RE = re.compile(r"\b(between|from)\s+$")
 _TOKEN_RE = re.compile(r"[a-z]+|\d+(?:[.,]\d+)?", re.IGNORECASE)
 
@@ -102,6 +108,12 @@ class Number:
     decimal: bool = False
 
 
+_DIGITS_SCALE_RE = re.compile(
+    r"(\d[\d, .]*?)\s*(hundred|thousand|lakhs?|million|crores?|billion|trillion|mn|mln|bn|m|k|b)?")
+_DECIMAL_COMMA_RE = re.compile(r"\d+,\d{1,2}")
+_WORD_SPLIT_RE = re.compile(r"[\s-]+")
+
+
 def parse_number(surface: str) -> int | None:
     """Parse one numeral to an integer head count, or None if it is not one.
 
@@ -113,11 +125,11 @@ def parse_number(surface: str) -> int | None:
         return None
     if s in VAGUE:
         return VAGUE[s]
-    m = re.fullmatch(r"(\d[\d, .]*?)\s*(hundred|thousand|lakhs?|million|crores?|billion|trillion|mn|mln|bn|m|k|b)?", s)
+    m = _DIGITS_SCALE_RE.fullmatch(s)
     if m:
         digits, scale = m.group(1), m.group(2)
         mult = SCALES.get(scale or "", SHORT_SCALES.get(scale or "", 1))
-        if re.fullmatch(r"\d+,\d{1,2}", digits) and mult > 1:
+        if _DECIMAL_COMMA_RE.fullmatch(digits) and mult > 1:
             digits = digits.replace(",", ".")  # "1,4 million": decimal comma
         else:
             digits = digits.replace(",", "").replace(" ", "")
@@ -131,7 +143,7 @@ def parse_number(surface: str) -> int | None:
 
 def _parse_words(s: str) -> int | None:
     """Parse "three hundred and twenty", "half a million", "a dozen"."""
-    words = [w for w in re.split(r"[\s-]+", s) if w and w != "and"]
+    words = [w for w in _WORD_SPLIT_RE.split(s) if w and w != "and"]
     if not words:
         return None
     if words[0] == "half":
@@ -189,6 +201,22 @@ def _is_decimal(surface: str) -> bool:
     return bool(_DECIMAL.match(surface))
 
 
+def _scan(low: str):
+    """The matches of ``NUMBER_RE.finditer(low)``, tried only where one can start."""
+    pos = 0
+    search, match = _START_RE.search, NUMBER_RE.match
+    while True:
+        c = search(low, pos)
+        if c is None:
+            return
+        m = match(low, c.start())
+        if m is None:
+            pos = c.start() + 1
+            continue
+        yield m
+        pos = m.end()
+
+
 def find_numbers(text: str, lowered: str | None = None) -> list[Number]:
     """All numbers and number ranges in ``text``, in order.
 
@@ -198,7 +226,7 @@ def find_numbers(text: str, lowered: str | None = None) -> list[Number]:
     """
     out: list[Number] = []
     low = lowered if lowered is not None else ascii_lower(text)
-    for m in NUMBER_RE.finditer(low):
+    for m in _scan(low):
         if m.group("vague"):
             phrase = " ".join(m.group("vague").lower().split())
             out.append(Number(m.start(), m.end(), VAGUE[phrase], vague=True, is_word=True))

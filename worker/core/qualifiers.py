@@ -24,6 +24,16 @@ APPROX_RE = re.compile(
     r"the\s+estimated|reportedly)\s*['\"‘“]?\s*$", re.IGNORECASE)
 OR_MORE_RE = re.compile(r"^(?:\s*(?:or|and)\s+(?:more|above|over|greater)\b|\+|-plus\b)", re.IGNORECASE)
 OR_LESS_RE = re.compile(r"^\s*or\s+(?:less|fewer|below|under)\b", re.IGNORECASE)
+# the last word of every phrase above: text before a number that ends in none
+# of these (after the optional quote) matches none of the three searches,
+# which are tried at each of up to 40 positions; most numbers skip them
+_PHRASE_ENDINGS = (
+    "least", "than", "over", "above", "of", "exceed", "exceeds", "exceeded", "exceeding", "surpass",
+    "surpasses", "surpassed", "surpassing", "top", "tops", "topped", "topping", "cross", "crosses", "crossed",
+    "crossing", "passed", "past", "beyond", "to", "as", "under", "below", "most", "about", "around", "nearly",
+    "almost", "some", "roughly", "approximately", "approximate", "approx", "approx.", "ca.", "estimated",
+    "approaching", "circa", "~", "less", "reportedly")
+_QUOTES = "'\"‘“"
 
 
 def qualify(text: str, n: Number, s: int = 0) -> tuple[str, int, int | None, int | None, int]:
@@ -47,6 +57,11 @@ def qualify(text: str, n: Number, s: int = 0) -> tuple[str, int, int | None, int
         return "at_least", n.value, n.value, None, n.start
     if OR_LESS_RE.match(after):
         return "at_most", n.value, None, n.value, n.start
+    tail = before.rstrip()
+    if tail[-1:] in _QUOTES and tail:
+        tail = tail[:-1].rstrip()
+    if not tail.casefold().endswith(_PHRASE_ENDINGS):
+        return "exact", n.value, n.value, n.value, n.start
     for rx, q in ((AT_LEAST_RE, "at_least"), (AT_MOST_RE, "at_most"), (APPROX_RE, "approx")):
         m = rx.search(before)
         if m:
