@@ -53,6 +53,8 @@ SAID_X_RE = re.compile(
 HEADLINE_RE = re.compile(
     r"(?:(?::|\s[-–—|])\s*(?P<a>[A-Z][\w .’'&()-]{1,50}?)\s*$)"
     r"|(?:,\s*(?P<b>[A-Z][\w .’'&()-]{1,50}?)\s+(?:says?|reports?|confirms?)\s*$)")
+_DIGIT_RE = re.compile(r"\d")
+_NOT_SAID_X_RE = re.compile(r"(?:on|in|at|that|this|last|it|he|she|they|to|of|as|by|with|from)\b", re.I)
 _CLAUSE_CUT_RE = re.compile(r"[,;:“”\"()—–]|\s-\s|\bthat\b|\bwhile\b|\band\s+(?=[a-z]+\s+(?:said|says))|\bbut\b",
                             re.I)
 _TRIM_TAIL_RE = re.compile(
@@ -103,6 +105,10 @@ class Attribution:
     canonical: str | None
 
 
+_HEAD_WORD_RE = re.compile(r"[a-z]{3,}")
+_NAME_RE = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b|\bal-[A-Z][a-z]+\b")
+
+
 @dataclass
 class SourceMemory:
     """What earlier sentences named, to resolve "the ministry said", "it added".
@@ -117,9 +123,9 @@ class SourceMemory:
 
     def remember(self, raw: str, canonical: str) -> None:
         self.last = canonical
-        for word in re.findall(r"[a-z]{3,}", canonical.lower() + " " + raw.lower()):
+        for word in _HEAD_WORD_RE.findall(canonical.lower() + " " + raw.lower()):
             self.by_head[word] = canonical
-        for name in re.findall(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b|\bal-[A-Z][a-z]+\b", raw):
+        for name in _NAME_RE.findall(raw):
             if len(name) > 3:
                 self.by_name[name.lower()] = canonical
 
@@ -146,19 +152,49 @@ def build_source_index(aliases: Aliases) -> SourceIndex:
 
 def _norm(s: str) -> str:
     s = s.lower().replace("’", "'").replace("u.n.", "un").replace("u.s.", "us")
-    s = re.sub(r"'s\b", "", s)
-    s = re.sub(r"^(?:the|a|an)\s+", "", s.strip())
-    return " ".join(re.sub(r"[^\w&'()-]+", " ", s).split())
+    s = _POSS_S_RE.sub("", s)
+    s = _ARTICLE_RE.sub("", s.strip())
+    return " ".join(_NON_NAME_RE.sub(" ", s).split())
+
+
+_POSS_S_RE = re.compile(r"'s\b")
+_ARTICLE_RE = re.compile(r"^(?:the|a|an)\s+")
+_NON_NAME_RE = re.compile(r"[^\w&'()-]+")
+
+
+# Words each pattern cannot match without. Most sentences lack them, and a
+# substring test on the lowered sentence is far cheaper than an IGNORECASE
+# scan. re.IGNORECASE also lets "İ", "ı" match "i" and "ſ" match "s", which
+# str.lower() does not: a sentence holding one of these skips the gates.
+_FIGURES_GATE_RE = re.compile(
+    r"figures|data|statistics|estimates|numbers|tally|count|report|assessment|analysis|study|information|records")
+_SAID_X_GATE_RE = re.compile(r"said|says|added|told|reported|wrote")
+_CASE_FOLD_ODD = ("\u0130", "\u0131", "\u017f")
+
+
+def _gated(sent: str) -> tuple[re.Pattern[str], ...]:
+    """The IGNORECASE cue patterns that can match in ``sent``."""
+    if not sent.isascii() and any(c in sent for c in _CASE_FOLD_ODD):
+        return ACCORDING_RE, FIGURES_FROM_RE, BY_RE
+    low = sent.lower()
+    out = []
+    if "accord" in low or "cit" in low or "per" in low:
+        out.append(ACCORDING_RE)
+    if _FIGURES_GATE_RE.search(low):
+        out.append(FIGURES_FROM_RE)
+    if "by" in low:
+        out.append(BY_RE)
+    return tuple(out)
 
 
 def find_attributions(text: str, start: int, end: int, headline: bool = False) -> list[tuple[int, int, str]]:
     """Source phrases ``(start, end, raw)`` in ``text[start:end]``."""
     found: list[tuple[int, int, str]] = []
     sent = text[start:end]
-    for rx in (ACCORDING_RE, FIGURES_FROM_RE, BY_RE):
+    for rx in _gated(sent):
         for m in rx.finditer(sent):
             raw = _clean_tail(m.group("src"))
-            if re.search(r"\d", raw) or not raw:
+            if _DIGIT_RE.search(raw) or not raw:
                 continue
             if rx is BY_RE and _CONDUIT_RE.match(m.group("via")):
                 continue
@@ -168,7 +204,7 @@ def find_attributions(text: str, start: int, end: int, headline: bool = False) -
             if raw:
                 s0 = start + m.start("src")
                 found.append((s0, s0 + len(raw), raw))
-    for m in POSSESSIVE_RE.finditer(sent):
+    for m in POSSESSIVE_RE.finditer(sent) if "'" in sent or "’" in sent else ():
         raw = m.group("src").strip()
         if raw and not _NOT_SOURCE_RE.search(raw):
             found.append((start + m.start("src"), start + m.start("src") + len(raw), raw))
@@ -177,9 +213,9 @@ def find_attributions(text: str, start: int, end: int, headline: bool = False) -
         if np is not None:
             a, raw = np
             found.append((start + a, start + a + len(raw), raw))
-    for m in SAID_X_RE.finditer(sent):
+    for m in SAID_X_RE.finditer(sent) if _SAID_X_GATE_RE.search(sent) else ():
         raw = _clean_tail(m.group("src"))
-        if re.match(r"(?:on|in|at|that|this|last|it|he|she|they|to|of|as|by|with|from)\b", raw, re.I):
+        if _NOT_SAID_X_RE.match(raw):
             continue
         if raw and not _NOT_SOURCE_RE.search(raw) and len(raw.split()) <= 12:
             found.append((start + m.start("src"), start + m.start("src") + len(raw), raw))
@@ -211,9 +247,12 @@ statistics estimates estimate count counts tally tallies report reports records 
 """.split())
 
 
+_LOWER_WORD_RE = re.compile(r"[a-z]+")
+
+
 def _is_generic(raw: str) -> bool:
     """Does ``raw`` name no one ("the latest data", "the")?"""
-    words = re.findall(r"[a-z]+", raw.lower())
+    words = _LOWER_WORD_RE.findall(raw.lower())
     return all(w in _GENERIC_WORDS for w in words)
 
 
@@ -235,16 +274,29 @@ def _clean_tail(raw: str) -> str:
     return raw.strip(" '\"‘’“”")
 
 
+_ACRONYM_RE = re.compile(r"\([A-Z]{2,}\)")
+_ACRONYM_OPEN_RE = re.compile(r"\([A-Z]{2,}$")
+
+
 def _last_cut(seg: str, lo: int, hi: int) -> int:
     """End of the last clause break in ``seg[lo:hi]``; "(WHO)", "(ACLED)" do not break."""
     cut = 0
     for c in _CLAUSE_CUT_RE.finditer(seg, lo, hi):
-        if c.group(0) == "(" and re.match(r"\([A-Z]{2,}\)", seg[c.start():c.start() + 12]):
+        if c.group(0) == "(" and _ACRONYM_RE.match(seg, c.start(), c.start() + 12):
             continue
-        if c.group(0) == ")" and re.search(r"\([A-Z]{2,}$", seg[:c.start()]):
+        if c.group(0) == ")" and _ACRONYM_OPEN_RE.search(seg, 0, c.start()):
             continue
         cut = c.end()
     return cut
+
+
+_NAME_START_RE = re.compile(r"\s*(?:Dr\.?\s+)?[A-Z]")
+_ROLE_START_RE = re.compile(r"\s*(?:the|a|an)\s", re.I)
+_DIGIT_TOKEN_RE = re.compile(r"\S*\d\S*\s*")
+_WHEN_TAIL_RE = re.compile(
+    r"\s+(?:on|last|this|early|late|earlier|also)(?:\s+(?:monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday|week|month|night|morning|evening|today|yesterday))?\s*$", re.I)
+_CAPITAL_RE = re.compile(r"\b[A-Z]")
 
 
 def _np_before(sent: str, verb_at: int) -> tuple[int, str] | None:
@@ -257,26 +309,25 @@ def _np_before(sent: str, verb_at: int) -> tuple[int, str] | None:
         # "X, the WHO representative, Dr. Nima, said": step back over the appositive
         prev_cut = _last_cut(seg, 0, max(0, cut - 1))
         name = seg[prev_cut:cut].rstrip(", ")
-        if name.strip() and re.match(r"\s*(?:Dr\.?\s+)?[A-Z]", name):
+        if name.strip() and _NAME_START_RE.match(name):
             before = seg[:prev_cut].rstrip()
             # include the role phrase in front of the name when there is one
             role_cut = _last_cut(seg, 0, max(0, prev_cut - 1))
             role = seg[role_cut:prev_cut]
-            if before.endswith(",") and re.match(r"\s*(?:the|a|an)\s", role, re.I) and not re.search(r"\d", role):
+            if before.endswith(",") and _ROLE_START_RE.match(role) and not _DIGIT_RE.search(role):
                 cut = role_cut
             else:
                 cut = prev_cut
             raw = seg[cut:]
             raw = raw.rstrip().rstrip(",")
     digit = None
-    for digit in re.finditer(r"\S*\d\S*\s*", raw):
+    for digit in _DIGIT_TOKEN_RE.finditer(raw):
         pass
     if digit is not None:
         # page debris before the name: "date 2023-10-22 UNRWA confirms"
         cut += digit.end()
         raw = raw[digit.end():]
-    raw = re.sub(r"\s+(?:on|last|this|early|late|earlier|also)(?:\s+(?:monday|tuesday|wednesday|thursday|friday|"
-                 r"saturday|sunday|week|month|night|morning|evening|today|yesterday))?\s*$", "", raw, flags=re.I)
+    raw = _WHEN_TAIL_RE.sub("", raw)
     lead = _LEAD_TRIM_RE.match(raw)
     if lead:
         cut += lead.end()
@@ -291,9 +342,13 @@ def _np_before(sent: str, verb_at: int) -> tuple[int, str] | None:
     if low in _PRONOUNS or raw_stripped[0].isupper() or low.startswith(("the ", "a ", "an ", "its ", "his ", "her ")):
         return offset, raw_stripped
     # "ministry spokesman Ashraf al-Qudra", "health officials"
-    if _SOURCE_HEAD_RE.search(raw_stripped) or re.search(r"\b[A-Z]", raw_stripped):
+    if _SOURCE_HEAD_RE.search(raw_stripped) or _CAPITAL_RE.search(raw_stripped):
         return offset, raw_stripped
     return None
+
+
+_GAZA_WORD_RE = re.compile(r"\b(?:gaza|hamas|enclave|strip)\b")
+_BACK_REF_RE = re.compile(r"\bthe\s+(ministry|office|agency|organi[sz]ation|group|army|military|government|ngo)\b")
 
 
 def canonical_source(raw: str, index: SourceIndex, memory: SourceMemory, region: str | None) -> str | None:
@@ -320,7 +375,7 @@ def canonical_source(raw: str, index: SourceIndex, memory: SourceMemory, region:
     health = _GENERIC_HEALTH_RE.search(raw)
     if health:
         place = _place_word(low)
-        if place in ("Gaza",) or re.search(r"\b(?:gaza|hamas|enclave|strip)\b", low):
+        if place in ("Gaza",) or _GAZA_WORD_RE.search(low):
             return _lookup(index, "Gaza Health Ministry") or "Gaza Health Ministry"
         if place:
             name = f"{place} Health Ministry"
@@ -348,7 +403,7 @@ def canonical_source(raw: str, index: SourceIndex, memory: SourceMemory, region:
         # "Israel said": the state speaking is its government
         name = f"{_DEMONYMS[low]} government"
         return _lookup(index, name) or name
-    back = re.search(r"\bthe\s+(ministry|office|agency|organi[sz]ation|group|army|military|government|ngo)\b", low)
+    back = _BACK_REF_RE.search(low)
     if back and memory.by_head.get(back.group(1)):
         return memory.by_head[back.group(1)]
     if low.split()[0:1] in (["ministry"], ["office"], ["agency"]) and memory.last:
@@ -360,8 +415,11 @@ def _lookup(index: SourceIndex, name: str) -> str | None:
     return index.exact.get(_norm(name))
 
 
+_LOWER_DOT_WORD_RE = re.compile(r"[a-z.]+")
+
+
 def _place_word(low: str) -> str | None:
-    for w in re.findall(r"[a-z.]+", low):
+    for w in _LOWER_DOT_WORD_RE.findall(low):
         if w in _DEMONYMS:
             return _DEMONYMS[w]
     return None
@@ -381,8 +439,12 @@ def _refine_government(low: str, canon: str | None, index: SourceIndex) -> str |
     return canon
 
 
+_ARTICLE_I_RE = re.compile(r"^(?:the|a|an)\s+", re.I)
+_FIGURES_OF_RE = re.compile(r"^(?:estimates|figures|data|reports?|statistics)\s+(?:from|by|of)\s+(?:the\s+)?", re.I)
+
+
 def _short_name(raw: str) -> str:
     """A clean short name for an unknown source: no article, no job title tail."""
-    s = re.sub(r"^(?:the|a|an)\s+", "", raw.strip(), flags=re.I)
-    s = re.sub(r"^(?:estimates|figures|data|reports?|statistics)\s+(?:from|by|of)\s+(?:the\s+)?", "", s, flags=re.I)
+    s = _ARTICLE_I_RE.sub("", raw.strip())
+    s = _FIGURES_OF_RE.sub("", s)
     return s.strip(" ,.'\"") or raw

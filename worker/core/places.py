@@ -95,9 +95,13 @@ def find_places(text: str, start: int, end: int, index: PlaceIndex) -> list[Plac
     return _join(text, found)
 
 
+_TOKEN_RE = re.compile(r"[^ \-]+(?:-[^ \-]+)*")
+_POSS_END_RE = re.compile(r"['’]s?$")
+
+
 def _probe_phrase(text: str, s: int, e: int, index: PlaceIndex) -> list[Place]:
     """Longest known sub-phrases of one capitalised phrase, left to right."""
-    words = [(m.start() + s, m.end() + s) for m in re.finditer(r"[^ \-]+(?:-[^ \-]+)*", text[s:e])]
+    words = [m.span() for m in _TOKEN_RE.finditer(text, s, e)]
     out: list[Place] = []
     i = 0
     while i < len(words):
@@ -116,7 +120,7 @@ def _probe_phrase(text: str, s: int, e: int, index: PlaceIndex) -> list[Place]:
             # "Hamas-run Gaza": also probe the part after a hyphenated prefix
             a, b = words[i]
             token = text[a:b]
-            parts = [re.sub(r"['’]s?$", "", t) for t in token.split("-")]
+            parts = [_POSS_END_RE.sub("", t) for t in token.split("-")]
             both = [index.by_name.get(_key(t)) for t in parts if t[:1].isupper()]
             both = [r for r in both if r]
             if len(both) > 1 and len(both) == len(parts):
@@ -124,7 +128,7 @@ def _probe_phrase(text: str, s: int, e: int, index: PlaceIndex) -> list[Place]:
                 regions = "+".join(sorted({x for r in both for x in r.split("+")}))
                 out.append(Place(a, a + len(token), token, regions))
             elif "-" in token:
-                tail = re.sub(r"['’]s?$", "", token.rsplit("-", 1)[1])
+                tail = _POSS_END_RE.sub("", token.rsplit("-", 1)[1])
                 region = index.by_name.get(_key(tail))
                 if region and tail[:1].isupper():
                     t0 = b - len(token.rsplit("-", 1)[1])
