@@ -13,6 +13,9 @@ back-references is updated in O(1) per source, so attribution stays linear.
 from __future__ import annotations
 
 import re
+import sys
+from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process, utils
@@ -109,25 +112,71 @@ _HEAD_WORD_RE = re.compile(r"[a-z]{3,}")
 _NAME_RE = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b|\bal-[A-Z][a-z]+\b")
 
 
+# "as of the end of the article"
+END = sys.maxsize
+_LAST = ""  # the key of "the source named last"
+
+
 @dataclass
 class SourceMemory:
     """What earlier sentences named, to resolve "the ministry said", "it added".
 
     Mutable on purpose and private to one ``extract`` call: it is the state
     of a left-to-right reading of one article.
+
+    Every entry keeps the text offset of the source phrase that wrote it and
+    is read "as of" an offset, so the order in which sentences are attributed
+    does not matter. ``extract`` uses that to attribute sentences that hold no
+    figure lazily: it queues them in ``pending`` and they are attributed
+    (by ``attribute_pending``) only when a read needs what they might have
+    named. Most articles never need most of them. Writes made eagerly and
+    writes made while attributing the queue go to two separate streams, each
+    in text order, so both stay sorted and a read is two bisections.
     """
 
-    last: str | None = None
-    by_head: dict[str, str] = field(default_factory=dict)
-    by_name: dict[str, str] = field(default_factory=dict)
+    pending: list[tuple[int, int, bool, bool]] = field(default_factory=list)
+    attribute_pending: Callable[[list[tuple[int, int, bool, bool]]], None] | None = None
+    _streams: tuple[dict[str, tuple[list[int], list[str]]], ...] = field(default_factory=lambda: ({}, {}))
+    _late: bool = False
 
-    def remember(self, raw: str, canonical: str) -> None:
-        self.last = canonical
-        for word in _HEAD_WORD_RE.findall(canonical.lower() + " " + raw.lower()):
-            self.by_head[word] = canonical
-        for name in _NAME_RE.findall(raw):
-            if len(name) > 3:
-                self.by_name[name.lower()] = canonical
+    def remember(self, raw: str, canonical: str, at: int) -> None:
+        """Record that the phrase ``raw`` at offset ``at`` names ``canonical``."""
+        stream = self._streams[self._late]
+        keys = [_LAST] + ["h:" + w for w in _HEAD_WORD_RE.findall(canonical.lower() + " " + raw.lower())]
+        keys += ["n:" + name.lower() for name in _NAME_RE.findall(raw) if len(name) > 3]
+        for key in dict.fromkeys(keys):
+            offsets, values = stream.setdefault(key, ([], []))
+            offsets.append(at)
+            values.append(canonical)
+
+    def last(self, before: int = END) -> str | None:
+        """The source named last before offset ``before``."""
+        return self._get(_LAST, before)
+
+    def head(self, word: str, before: int = END) -> str | None:
+        """The source last named with ``word`` in it ("ministry") before ``before``."""
+        return self._get("h:" + word, before)
+
+    def name(self, word: str, before: int = END) -> str | None:
+        """The source a person's name (lower-cased) last spoke for before ``before``."""
+        return self._get("n:" + word, before)
+
+    def _get(self, key: str, before: int) -> str | None:
+        if self.pending and self.attribute_pending is not None:
+            todo, self.pending = self.pending, []
+            self._late = True
+            try:
+                self.attribute_pending(todo)
+            finally:
+                self._late = False
+        best_at, best = -1, None
+        for stream in self._streams:
+            hit = stream.get(key)
+            if hit is not None:
+                i = bisect_left(hit[0], before)
+                if i and hit[0][i - 1] > best_at:
+                    best_at, best = hit[0][i - 1], hit[1][i - 1]
+        return best
 
 
 @dataclass(frozen=True)
@@ -137,6 +186,10 @@ class SourceIndex:
     exact: dict[str, str]
     contained: re.Pattern[str] | None
     choices: list[str]
+    # phrase -> what the alias table makes of it (see _authority): the same
+    # source phrases recur in every article, and the contained-alias scan and
+    # the fuzzy match cost tens of microseconds each
+    memo: dict[tuple[str, str, str | None], str | None] = field(default_factory=dict, compare=False, repr=False)
 
 
 def build_source_index(aliases: Aliases) -> SourceIndex:
@@ -266,7 +319,7 @@ def resolve_late(raw: str, memory: SourceMemory) -> str | None:
     if low in ("it", "they", "he", "she"):
         return None
     words = low.split()
-    return memory.by_head.get(words[-1]) if words else None
+    return memory.head(words[-1]) if words else None
 
 
 def _clean_tail(raw: str) -> str:
@@ -351,11 +404,13 @@ _GAZA_WORD_RE = re.compile(r"\b(?:gaza|hamas|enclave|strip)\b")
 _BACK_REF_RE = re.compile(r"\bthe\s+(ministry|office|agency|organi[sz]ation|group|army|military|government|ngo)\b")
 
 
-def canonical_source(raw: str, index: SourceIndex, memory: SourceMemory, region: str | None) -> str | None:
+def canonical_source(raw: str, index: SourceIndex, memory: SourceMemory, region: str | None,
+                     at: int = END) -> str | None:
     """The normalised authority for ``raw``, or a clean short name.
 
     Back-references ("the ministry", "it", a surname) resolve through
-    ``memory``; generic health authorities take the article's ``region``.
+    ``memory`` as it stood before offset ``at`` (where ``raw`` is written);
+    generic health authorities take the article's ``region``.
     """
     low = _norm(raw)
     if "citing " in low:  # "OCHA, citing IOM": the figure originates with IOM
@@ -363,15 +418,41 @@ def canonical_source(raw: str, index: SourceIndex, memory: SourceMemory, region:
         raw = raw[raw.lower().index("citing ") + 7:]
     if low in ("it", "they", "he", "she") or raw.lower() in _PRONOUNS:
         head = low.split()[-1] if low else ""
-        return memory.by_head.get(head, memory.last) if head not in ("it", "they", "he", "she") else memory.last
+        if head in ("it", "they", "he", "she"):
+            return memory.last(at)
+        return memory.head(head, at) or memory.last(at)
     if low in index.exact:
         return index.exact[low]
     words = low.split()
-    if len(words) <= 3 and all(w[:1].isalpha() for w in words):
+    if (len(words) <= 3 and raw[:1].isupper() and all(w[:1].isalpha() for w in words)
+            and not _GENERIC_HEALTH_RE.search(raw)):
         for w in words:
-            hit = memory.by_name.get(w) or memory.by_name.get(w.replace("al-", ""))
-            if hit and raw[:1].isupper() and not _GENERIC_HEALTH_RE.search(raw):
+            hit = memory.name(w, at) or memory.name(w.replace("al-", ""), at)
+            if hit:
                 return hit
+    key = (low, raw, region)
+    if key in index.memo:
+        found = index.memo[key]
+    else:
+        if len(index.memo) >= _MEMO_SIZE:
+            index.memo.clear()
+        found = index.memo[key] = _authority(raw, low, words, index, region)
+    if found:
+        return found
+    back = _BACK_REF_RE.search(low)
+    if back and memory.head(back.group(1), at):
+        return memory.head(back.group(1), at)
+    if low.split()[0:1] in (["ministry"], ["office"], ["agency"]) and memory.last(at):
+        return memory.head(low.split()[0], at) or memory.last(at)
+    return _short_name(raw)
+
+
+_MEMO_SIZE = 50_000
+
+
+def _authority(raw: str, low: str, words: list[str], index: SourceIndex, region: str | None) -> str | None:
+    """The authority the alias table, the article's region and the government
+    and demonym rules give ``raw``; None when only the memory or a short name can."""
     health = _GENERIC_HEALTH_RE.search(raw)
     if health:
         place = _place_word(low)
@@ -403,12 +484,7 @@ def canonical_source(raw: str, index: SourceIndex, memory: SourceMemory, region:
         # "Israel said": the state speaking is its government
         name = f"{_DEMONYMS[low]} government"
         return _lookup(index, name) or name
-    back = _BACK_REF_RE.search(low)
-    if back and memory.by_head.get(back.group(1)):
-        return memory.by_head[back.group(1)]
-    if low.split()[0:1] in (["ministry"], ["office"], ["agency"]) and memory.last:
-        return memory.by_head.get(low.split()[0], memory.last)
-    return _short_name(raw)
+    return None
 
 
 def _lookup(index: SourceIndex, name: str) -> str | None:

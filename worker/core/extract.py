@@ -167,6 +167,12 @@ def extract(article: ArticleIn, aliases: Aliases) -> list[Claim]:
     title = (article.title or "").strip()
     carried: tuple[int, str | None, str | None] | None = None
     last_kind: tuple[int, str] | None = None
+    def attribute_pending(todo: list[tuple[int, int, bool, bool]]) -> None:
+        for s, e, headline, needs_hint in todo:
+            if not needs_hint or _SAY_HINT_RE.search(text, s, e):
+                _remember_sources(text, s, e, headline, source_index, memory, main_region)
+
+    memory.attribute_pending = attribute_pending
     for si, (s, e) in enumerate(sentences):
         i = bisect_left(num_starts, s)
         in_sentence: list[Number] = []
@@ -176,14 +182,16 @@ def extract(article: ArticleIn, aliases: Aliases) -> list[Claim]:
             i += 1
         headline = si == 0 and (text[s:e] == title or text[e - 1] not in ".!?\"”")
         if not in_sentence:
-            # still remember who was named, for "the ministry said" later on
-            if _SAY_HINT_RE.search(text, s, e):
-                _remember_sources(text, s, e, headline, source_index, memory, main_region)
+            # who was named here may resolve "the ministry said" later on: queue
+            # the sentence, attributed only if a later read needs it (when it
+            # has a say-word)
+            memory.pending.append((s, e, headline, True))
             continue
         candidates = [n for n in in_sentence if _is_candidate(text, n, s, e)]
-        atts = _remember_sources(text, s, e, headline, source_index, memory, main_region)
         if not candidates:
+            memory.pending.append((s, e, headline, False))
             continue
+        atts = _remember_sources(text, s, e, headline, source_index, memory, main_region)
         # "In Turkey alone, the number was 35,418": the kind of the figure just before
         carry_kind = last_kind[1] if last_kind and si - last_kind[0] <= _CARRY_SENTENCES else None
         found = _sentence_claims(article, text, lowered, s, e, candidates, atts, place_index, last_location,
@@ -221,9 +229,9 @@ def _remember_sources(text: str, s: int, e: int, headline: bool, index: SourceIn
                       memory: SourceMemory, region: str | None) -> list[Attribution]:
     out = []
     for a, b, raw in find_attributions(text, s, e, headline=headline):
-        canon = canonical_source(raw, index, memory, region)
+        canon = canonical_source(raw, index, memory, region, at=a)
         if canon:
-            memory.remember(raw, canon)
+            memory.remember(raw, canon, at=a)
         out.append(Attribution(a, b, raw, canon))
     return out
 

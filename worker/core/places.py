@@ -38,6 +38,8 @@ class PlaceIndex:
 
     by_name: dict[str, str]
     lower_re: re.Pattern[str] | None
+    # the first word of every key: a phrase starting with another word names no place
+    first_words: frozenset[str] = frozenset()
 
 
 def build_place_index(aliases: Aliases) -> PlaceIndex:
@@ -61,7 +63,7 @@ def build_place_index(aliases: Aliases) -> PlaceIndex:
     if lower:
         alt = "|".join(re.escape(n) for n in sorted(set(lower), key=len, reverse=True))
         lower_re = re.compile(rf"\b(?:{alt})\b")
-    return PlaceIndex(by_name, lower_re)
+    return PlaceIndex(by_name, lower_re, frozenset(k.split()[0] for k in by_name))
 
 
 def _key(name: str) -> str:
@@ -99,6 +101,12 @@ _TOKEN_RE = re.compile(r"[^ \-]+(?:-[^ \-]+)*")
 _POSS_END_RE = re.compile(r"['’]s?$")
 
 
+def _strip_poss(surface: str) -> str:
+    """ "Gaza's" -> "Gaza", "Gazans'" -> "Gazans"."""
+    surface = surface.rstrip("'’")
+    return surface[:-2] if surface.endswith(("'s", "’s")) else surface
+
+
 def _probe_phrase(text: str, s: int, e: int, index: PlaceIndex) -> list[Place]:
     """Longest known sub-phrases of one capitalised phrase, left to right."""
     words = [m.span() for m in _TOKEN_RE.finditer(text, s, e)]
@@ -106,11 +114,13 @@ def _probe_phrase(text: str, s: int, e: int, index: PlaceIndex) -> list[Place]:
     i = 0
     while i < len(words):
         hit = None
-        for j in range(min(len(words), i + _MAX_WORDS), i, -1):
+        first = text[words[i][0]:words[i][1]]
+        # most capitalised words ("The", "Residents") start no key: skip the probes
+        lw = first.replace("’", "'").lower()
+        known = lw == "the" or lw in index.first_words or _key(_strip_poss(first)) in index.first_words
+        for j in range(min(len(words), i + _MAX_WORDS), i, -1) if known else ():
             a, b = words[i][0], words[j - 1][1]
-            surface = text[a:b].rstrip("'’")
-            if surface.endswith(("'s", "’s")):
-                surface = surface[:-2]
+            surface = _strip_poss(text[a:b])
             region = index.by_name.get(_key(surface))
             if region:
                 hit = Place(a, a + len(surface), surface, region)
