@@ -283,6 +283,26 @@ def test_a_back_reference_resolves_to_a_source_named_later_in_the_article():
     assert out[0].source_canonical == "Gaza Health Ministry"
 
 
+# sentences without a figure are attributed only when a back-reference needs
+# them; "it" must still mean the source named last before it, whichever
+# sentence named it
+BACK_REFERENCE_ORDER = [
+    ("WHO said 30 people were killed. The Red Crescent said teams were deployed. "
+     "It added that 12 were injured.", "Red Crescent"),
+    ("The Red Crescent said teams were deployed. WHO said 30 people were killed. "
+     "It added that 12 were injured.", "WHO"),
+    ("Martin Griffiths said the talks had failed. WHO said 30 people were killed. "
+     "Griffiths said 70 were missing.", "Martin Griffiths"),
+    ("WHO said 30 people were killed. It added that 12 were injured. "
+     "The Red Crescent said teams were deployed.", "WHO"),
+]
+
+
+@pytest.mark.parametrize("text,canonical", BACK_REFERENCE_ORDER)
+def test_a_back_reference_means_the_source_named_last_before_it(text, canonical):
+    assert claims(text)[-1].source_canonical == canonical
+
+
 def test_a_conduit_that_passed_the_figure_on_is_not_its_source():
     c = claims("As per the assessment of the US intelligence, provided to AFP by a Capitol Hill source, "
                "the number of deaths in the incident is between 100 and 300.")[0]

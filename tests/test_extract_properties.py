@@ -7,7 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from worker.aliases import load_aliases
-from worker.core.extract import extract
+from worker.core.extract import MASK_RE, _masked, extract
+from worker.core.numbers import NUMBER_RE, _scan, ascii_lower, find_numbers
+from worker.core.qualifiers import APPROX_RE, AT_LEAST_RE, AT_MOST_RE, OR_LESS_RE, OR_MORE_RE, qualify
 from worker.core.types import KINDS, QUALIFIERS, SCOPES, ArticleIn
 
 ALIASES = load_aliases()
@@ -35,3 +37,67 @@ def test_extraction_never_raises_and_every_claim_is_well_formed(text, title):
         assert c.low is None or c.low >= 0
         assert c.high is None or c.low is None or c.low <= c.high
         assert c.article == "p"
+
+
+# The fast paths below skip work only where a slower, plainer form provably
+# finds nothing; these properties hold them to the plainer form on text full
+# of the cues they test for.
+CUES = st.sampled_from([
+    "5", "12", "31,800", "2.5", "1.7m", "30k", "a thousand", "an hundred", "half a million", "half", "behalf",
+    "hundreds of", "tens of thousands of", "dozen", "twenty-one", "one", "someone", "often", "and", "to", "-",
+    "2023-10-10", "10/12/2023", "10:30", "10.30 am", "10.30pm", "GMT", "http://x.org/5", "www.x.org/7",
+    "a@b.com", "#5", "+44 20 7946 0958", "5%", "per cent", "percent", "5pc", "pc", "$5", "€3.4 billion", "US$",
+    "USD 5", "eur5", "Europe", "March 5", "5 March", "5th of March, 2024", "Mar. 2024", "May", "may", "Sept.",
+    "aged", "age of", "phase", "No.", "number", "day", "Monday", "week", "told", "old", "5-year-old",
+    "years old", "years of age", "5-magnitude", "5.-storey", "F-16", "covid-19", "12th", "at least", "about",
+    "nearly", "~", "over", "moreover", "up to", "as many as", "some", "roughly", "approx.", "ca.", "upwards of",
+    "estimated", "past", "beyond", "under", "below", "at most", "circa", "reportedly", "approximately",
+    "exceeding", "topped", "crossed", "north of", "in the tens of", "a maximum of", "more or less", "less than",
+    "approaching", "close to", "no fewer than", "or more", "or less", "“", "'", "\"", "killed", "people", "said", ".", ",", "\n", "İ", "ſome", "K",
+])
+NUMERALS = st.sampled_from(["5", "31,800", "2.5 million", "twenty", "a dozen", "10.30", "12th"])
+# cues right before and after a numeral, as often as anything else: "past 5", "5 years old"
+CUE_TEXT = st.lists(st.one_of(CUES, st.text(max_size=6), st.tuples(CUES, NUMERALS).map(" ".join),
+                              st.tuples(NUMERALS, CUES).map(" ".join)), max_size=30).map(" ".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=CUE_TEXT)
+def test_the_number_scan_finds_exactly_what_the_number_pattern_finds_everywhere(text):
+    low = ascii_lower(text)
+    assert [m.span() for m in _scan(low)] == [m.span() for m in NUMBER_RE.finditer(low)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=CUE_TEXT)
+def test_a_number_is_masked_exactly_when_a_mask_in_its_window_covers_it(text):
+    low = ascii_lower(text)
+    for n in find_numbers(text, low):
+        a, b = max(0, n.start - 24), min(len(low), n.end + 24)
+        plain = any(m.start() < n.end and n.start < m.end() for m in MASK_RE.finditer(low, a, b))
+        assert _masked(low, n) == plain
+
+
+def _qualify_plain(text, n, s=0):
+    """qualify() without its shortcut: every qualifier pattern tried."""
+    if n.high is not None:
+        return "range", n.value, n.value, n.high, n.start
+    before, after = text[max(s, n.start - 40):n.start], text[n.end:n.end + 12]
+    if n.vague or OR_MORE_RE.match(after):
+        return "at_least", n.value, n.value, None, n.start
+    if OR_LESS_RE.match(after):
+        return "at_most", n.value, None, n.value, n.start
+    for rx, q in ((AT_LEAST_RE, "at_least"), (AT_MOST_RE, "at_most"), (APPROX_RE, "approx")):
+        m = rx.search(before)
+        if m:
+            q_start = n.start - (len(before) - m.start())
+            low, high = {"at_least": (n.value, None), "at_most": (None, n.value)}.get(q, (None, None))
+            return q, n.value, low, high, q_start
+    return "exact", n.value, n.value, n.value, n.start
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=CUE_TEXT)
+def test_the_qualifier_shortcut_changes_no_qualifier(text):
+    for n in find_numbers(text):
+        assert qualify(text, n) == _qualify_plain(text, n)

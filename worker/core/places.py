@@ -8,7 +8,7 @@ the cost is linear in the sentence length whatever the gazetteer size.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from worker.core.types import Aliases
 
@@ -40,6 +40,9 @@ class PlaceIndex:
     lower_re: re.Pattern[str] | None
     # the first word of every key: a phrase starting with another word names no place
     first_words: frozenset[str] = frozenset()
+    # capitalised phrase -> its places as (start, end, written, region) relative
+    # to the phrase: the same phrases ("The", "Gaza", "Health Ministry") recur
+    memo: dict[str, tuple[tuple[int, int, str, str], ...]] = field(default_factory=dict, compare=False, repr=False)
 
 
 def build_place_index(aliases: Aliases) -> PlaceIndex:
@@ -81,8 +84,18 @@ def find_places(text: str, start: int, end: int, index: PlaceIndex) -> list[Plac
     ['Gaza Strip']
     """
     found: list[Place] = []
+    memo = index.memo
     for m in _CAP_PHRASE_RE.finditer(text, start, end):
-        found.extend(_probe_phrase(text, m.start(), m.end(), index))
+        phrase = m.group(0)
+        hits = memo.get(phrase)
+        if hits is None:
+            if len(memo) >= _MEMO_SIZE:
+                memo.clear()
+            # a phrase's places depend on the phrase alone
+            hits = memo[phrase] = tuple((p.start, p.end, p.written, p.region)
+                                        for p in _probe_phrase(phrase, 0, len(phrase), index))
+        at = m.start()
+        found.extend(Place(at + a, at + b, w, r) for a, b, w, r in hits)
     if index.lower_re is not None:
         for m in index.lower_re.finditer(text, start, end):
             region = index.by_name.get(_key(m.group(0)))
@@ -97,6 +110,7 @@ def find_places(text: str, start: int, end: int, index: PlaceIndex) -> list[Plac
     return _join(text, found)
 
 
+_MEMO_SIZE = 50_000
 _TOKEN_RE = re.compile(r"[^ \-]+(?:-[^ \-]+)*")
 _POSS_END_RE = re.compile(r"['’]s?$")
 
