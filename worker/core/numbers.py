@@ -81,12 +81,37 @@ def ascii_lower(text: str) -> str:
     low = text.lower()
     return low if len(low) == len(text) else text.translate(_ASCII_LOWER)
 
+def _trie(words: list[str]) -> str:
+    """An alternation matching exactly ``words``, factored by common prefixes.
+
+    >>> _trie(["ten", "tens", "two"])
+    't(?:e(?:n(?:s)?)|w(?:o))'
+    """
+    by_first: dict[str, list[str]] = {}
+    for w in sorted(set(words)):
+        by_first.setdefault(w[:1], []).append(w[1:])
+    alts = []
+    for first, rests in by_first.items():
+        if not first:
+            continue
+        tails = [r for r in rests if r]
+        if not tails:
+            alts.append(re.escape(first))
+            continue
+        sub = _trie(tails)
+        alts.append(re.escape(first) + (f"(?:{sub})?" if "" in rests else f"(?:{sub})"))
+    return "|".join(alts)
+
+
 # every position where a NUMBER_RE match can begin (a superset): a digit, a
 # number word, "half", "a/an <scale>". Searching these and trying NUMBER_RE
 # only there yields exactly the matches of NUMBER_RE.finditer, about three
 # times faster: the big alternation is no longer tried at every character.
+# The words are a prefix tree: a word boundary tries a dozen first letters,
+# not fifty words.
 _START_RE = re.compile(
-    rf"\d|\b(?:{_WORD}|dozens?|tens|hundreds|thousands|millions|scores)|half|an?\s+(?:{_SCALE_WORD}|dozen)")
+    r"\d|\b(?:" + _trie(_WORD.split("|") + ["dozen", "dozens", "tens", "hundreds", "thousands", "millions", "scores"])
+    + rf")|half|an?\s+(?:{_SCALE_WORD}|dozen)")
 _BETWEEN_RE = re.compile(r"\b(between|from)\s+$")
 _TOKEN_RE = re.compile(r"[a-z]+|\d+(?:[.,]\d+)?", re.IGNORECASE)
 
