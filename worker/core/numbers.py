@@ -9,6 +9,7 @@ Pure: no I/O, no state between calls.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -139,6 +140,8 @@ _DECIMAL_COMMA_RE = re.compile(r"\d+,\d{1,2}")
 _WORD_SPLIT_RE = re.compile(r"[\s-]+")
 
 
+# pure, and news repeats its numerals ("12", "2024", "two"): cached
+@functools.lru_cache(maxsize=8192)
 def parse_number(surface: str) -> int | None:
     """Parse one numeral to an integer head count, or None if it is not one.
 
