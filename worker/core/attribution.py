@@ -431,9 +431,8 @@ def canonical_source(raw: str, index: SourceIndex, memory: SourceMemory, region:
             if hit:
                 return hit
     key = (low, raw, region)
-    if key in index.memo:
-        found = index.memo[key]
-    else:
+    found = index.memo.get(key, _UNSEEN)  # one lookup: another thread may clear the memo
+    if found is _UNSEEN:
         if len(index.memo) >= _MEMO_SIZE:
             index.memo.clear()
         found = index.memo[key] = _authority(raw, low, words, index, region)
@@ -448,6 +447,7 @@ def canonical_source(raw: str, index: SourceIndex, memory: SourceMemory, region:
 
 
 _MEMO_SIZE = 50_000
+_UNSEEN = object()
 
 
 def _authority(raw: str, low: str, words: list[str], index: SourceIndex, region: str | None) -> str | None:
