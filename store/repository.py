@@ -5,7 +5,7 @@ import zlib
 from datetime import date, timedelta
 from typing import Iterable, Sequence
 
-from sqlalchemy import Select, bindparam, delete, func, or_, select, union_all
+from sqlalchemy import Select, bindparam, delete, func, or_, select, text, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased, joinedload
 
@@ -41,8 +41,12 @@ def lock_keys(session: Session, keys: Iterable[str]) -> None:
     """
     if session.get_bind().dialect.name != "postgresql":
         return
-    for key in sorted(set(keys)):
-        session.execute(select(func.pg_advisory_xact_lock(zlib.crc32(key.encode("utf-8")))))
+    ids = sorted({zlib.crc32(key.encode("utf-8")) for key in keys})
+    if ids:
+        # one round trip; unnest yields the array in order, so every writer takes its
+        # locks in the same ascending order
+        session.execute(text("SELECT count(pg_advisory_xact_lock(k)) FROM unnest(CAST(:ids AS bigint[])) AS k"),
+                        {"ids": ids})
 
 
 _OUTLET_ID = select(Outlet.id).where(Outlet.name == bindparam("name"))
