@@ -224,6 +224,7 @@ AS_OF_CASES = [
     ("The toll stood at more than 13,300 on November 20.", date(2024, 1, 5), date(2023, 11, 20)),
     ("As of Friday, 700 people had been killed, officials said.", PUB, date(2024, 3, 15)),
     ("By April 30, 1.1 million people in Gaza face famine, the IPC said.", PUB, PUB),
+    ("The toll from the storm that hit Fiji and Tonga on Tuesday has risen to 90, officials said.", PUB, PUB),
 ]
 
 
@@ -269,6 +270,10 @@ SOURCE_CASES = [
     ("The aid agency, UNRWA, has sadly confirmed that 29 staff members were killed.", "UNRWA"),
     ("According to the latest WHO information, about 8,500 people died.", "WHO"),
     ("According to the latest data, more than 31,000 people died.", None),
+    # unnamed generic officials keep their own short name: different bodies stay apart
+    ("Officials and medics said 2,100 people had died in the floods.", "officials and medics"),
+    ("The toll rose to at least 640, according to authorities.", "authorities"),
+    ("Provincial officials said 75 people were killed.", "local officials"),
 ]
 
 

@@ -656,7 +656,7 @@ _COUNT_DATE_RE = re.compile(r"(?:as\s+of|by|until|through)\b", re.IGNORECASE)
 # words that make the date after them the start of the count or the date of the event
 _EVENT_LEAD_RE = re.compile(
     r"\b(?:since|from|after|following|before|began|begun|begin|started|start|erupted|broke\s+out|outbreak|"
-    r"struck|hit|jolted|rocked|attacks?|attacked|assault|offensive|invasion|invaded|infiltrated|stormed|"
+    r"struck|hit|jolted|rocked|shook|devastated|attacks?|attacked|assault|offensive|invasion|invaded|infiltrated|stormed|"
     r"raid|strikes?|airstrikes?|bombing|blast|explosion|war|conflict|fighting|earthquakes?|quakes?|"
     r"tremors?|floods?|storm|cyclone|hurricane|disaster|massacre|incursion|coup|truce|ceasefire)\b",
     re.IGNORECASE)
@@ -666,6 +666,10 @@ _EVENT_TAIL_RE = re.compile(
     r"earthquakes?|quakes?|tremors?|floods?|massacre|incursion|start|outbreak|war)\b",
     re.IGNORECASE)
 _DIGIT_RE = re.compile(r"\d")
+# a relative clause that tells when the event happened, places and "and" inside it
+_EVENT_CLAUSE_RE = re.compile(
+    r"\b(?:that|which)\s+(?:struck|hit|jolted|rocked|shook|devastated|began|erupted|broke\s+out)\b[^,;.\d]{0,50}$",
+    re.IGNORECASE)
 _CLAUSE_CUT_RE = re.compile(r"[,;:()\u2014\u2013]|\b(?:said|says|told|reported|announced|and|while|but)\b",
                             re.IGNORECASE)
 
@@ -691,4 +695,6 @@ def _event_date(text: str, s: int, e: int, m: re.Match[str]) -> bool:
             cut = max(cut, x.end())
     if _EVENT_LEAD_RE.search(lead, cut):
         return True
+    if _EVENT_CLAUSE_RE.search(lead):
+        return True  # "the earthquake that shook Turkey and Syria on Monday"
     return bool(_EVENT_TAIL_RE.match(text, m.end(), min(e, m.end() + 30)))
