@@ -328,3 +328,32 @@ def test_subject_class_of_a_group_named_before_or_after_of(text, cls):
 def test_the_number_continues_the_kind_of_the_sentence_before():
     out = claims("The combined death toll has risen to 40,000. In Turkey alone, the number was 35,418.")
     assert [(c.kind, c.value, c.region) for c in out][-1] == ("killed", 35418, "Turkey")
+
+
+IPC_SEVERITY_CASES = [
+    # (sentence, value, expected subject_class): the severity is part of what is counted
+    ("The monitor said 90,000 people in the district face catastrophic hunger.", 90000, "ipc5"),
+    ("About 40,000 people are in IPC Phase 5 famine conditions, the report said.", 40000, "ipc5"),
+    ("About 300,000 people are in the emergency phase of hunger, the IPC said.", 300000, "ipc4+"),
+    ("Nearly 1.4 million people face crisis or worse levels of hunger, the IPC said.", 1400000, "ipc3+"),
+    ("The region has 800,000 people facing acute food insecurity.", 800000, "ipc3+"),
+]
+
+
+@pytest.mark.parametrize("text,value,cls", IPC_SEVERITY_CASES)
+def test_a_hunger_figure_is_classed_by_its_ipc_severity(text, value, cls):
+    c = next(c for c in claims(text) if c.value == value)
+    assert (c.kind, c.subject_class) == ("food_insecure", cls)
+
+
+def test_catastrophe_and_crisis_or_worse_figures_of_one_sentence_are_different_metrics():
+    out = claims("All 1.9 million people face crisis levels of hunger, with 120,000 at catastrophic hunger.")
+    assert [(c.value, c.subject_class) for c in out] == [(1900000, "ipc3+"), (120000, "ipc5")]
+
+
+@pytest.mark.parametrize("text", [
+    "The classification rates hunger levels from one to five.",
+    "The scale runs in phases 1-5, where famine is the worst.",
+])
+def test_a_severity_scale_is_not_a_head_count(text):
+    assert claims(text) == []

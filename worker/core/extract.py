@@ -323,7 +323,38 @@ def _is_candidate(text: str, n: Number, s: int, e: int) -> bool:
     prev = text[max(s, n.start - 12):n.start].lower()
     if _NO_BEFORE_RE.search(prev):
         return False
+    if n.value <= 5:
+        for m in _SCALE_RE.finditer(text, max(s, n.start - 30), min(e, n.end + 16)):
+            if m.start() <= n.start and n.end <= m.end():
+                return False  # "rates hunger levels from one to five": a scale, not a count
     return True
+
+
+_SCALE_RE = re.compile(r"\b(?:levels?|phases?|scale|grades?)\s+(?:from\s+)?(?:one|1)\s*(?:to|-|\u2013)\s*(?:five|5)\b",
+                       re.IGNORECASE)
+# IPC severity is part of what a food-insecurity figure counts (SPEC §3 metric identity)
+_IPC_RE = re.compile(
+    r"(?P<ipc5>\bcatastroph\w*|\bphase\s*5\b|\bipc\s*5\b|\b(?:face|faces|facing|in|into)\s+famine\b"
+    r"|\bfamine(?:[- ]like)?\s+conditions\b)"
+    r"|(?P<ipc4>\bemergency\b|\bphase\s*4\b|\bipc\s*4\b)"
+    r"|(?P<ipc3>\bcrisis\b|\bphase\s*3\b|\bipc\s*3\b|\bacute\s+food\b)")
+_IPC_CLASS = {"ipc5": "ipc5", "ipc4": "ipc4+", "ipc3": "ipc3+"}
+
+
+def _ipc_class(lowered: str, n: Number, s: int, e: int) -> str | None:
+    """The IPC severity nearest the figure in its sentence: "576,600 at catastrophic
+    hunger" (ipc5), "in the emergency phase" (ipc4+), "crisis or worse" (ipc3+)."""
+    best: tuple[int, str] | None = None
+    for m in _IPC_RE.finditer(lowered, s, e):
+        if m.start() >= n.end:
+            d = m.start() - n.end
+        elif m.end() <= n.start:
+            d = n.start - m.end() + 10  # the words after the figure say what it counts first
+        else:
+            continue
+        if best is None or d < best[0]:
+            best = (d, _IPC_CLASS[m.lastgroup or "ipc3"])
+    return best[1] if best else None
 
 
 def _sentence_claims(article: ArticleIn, text: str, lowered: str, s: int, e: int, nums: list[Number],
@@ -381,12 +412,15 @@ def _sentence_claims(article: ArticleIn, text: str, lowered: str, s: int, e: int
         source, canonical = (att.raw, att.canonical) if att else (None, None)
         location, region = _location(text, s, n, places, hi_bound, atts, last_location, canonical)
         as_of = _as_of(text, s, e, article, n, scope)
+        subject_class = _subject_class(subject)
+        if kind == "food_insecure" and subject_class == "people":
+            subject_class = _ipc_class(lowered, n, s, e) or subject_class
         q0 = min(q_start, kw.start if kw and not forward and q_start - kw.end <= 60 else q_start)
         q1 = max(n.end, kw.end if kw and forward else n.end)
         out.append(Claim(
             kind=kind, value=value, qualifier=qualifier, low=low, high=high, scope=scope,
             quote=text[q0:q1], start=q0, end=q1, period=period, subject=subject,
-            subject_class=_subject_class(subject), location=location, region=region,
+            subject_class=subject_class, location=location, region=region,
             source=source, source_canonical=canonical, as_of=as_of, article=article.id,
         ))
         prev_kind, prev_subject = kind, subject
