@@ -357,3 +357,22 @@ def test_catastrophe_and_crisis_or_worse_figures_of_one_sentence_are_different_m
 ])
 def test_a_severity_scale_is_not_a_head_count(text):
     assert claims(text) == []
+
+
+HELD_GROUP_CASES = [
+    # (sentence, value, expected subject_class): a sub-count of held people is its own group
+    ("So far, 60 hostages have been released, of them 41 Americans and 19 of other nationalities.", 60, "released"),
+    ("So far, 60 hostages have been released, of them 41 Americans and 19 of other nationalities.", 41, "released"),
+    ("So far, 60 hostages have been released, of them 41 Americans and 19 of other nationalities.", 19, "foreigners"),
+    ("Among those abducted are 70 Americans, 5 Thais and a Kenyan.", 70, "americans"),
+    ("Of the captives, 52 men and 11 women remain in the tunnels.", 52, "men"),
+    ("Of the captives, 52 men and 11 women remain in the tunnels.", 11, "women"),
+    ("The group holds 9 foreigners among its captives.", 9, "foreigners"),
+    ("There are still 95 hostages held in the enclave.", 95, "hostages"),
+]
+
+
+@pytest.mark.parametrize("text,value,cls", HELD_GROUP_CASES)
+def test_a_sub_count_of_hostages_is_classed_by_its_group(text, value, cls):
+    c = next(c for c in claims(text) if c.value == value)
+    assert (c.kind, c.subject_class) == ("hostages", cls)

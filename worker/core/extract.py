@@ -341,6 +341,45 @@ _IPC_RE = re.compile(
 _IPC_CLASS = {"ipc5": "ipc5", "ipc4": "ipc4+", "ipc3": "ipc3+"}
 
 
+# a sub-count of held people: released ones, or a group by sex or nationality
+_RELEASED_RE = re.compile(r"\b(?:released|freed|set\s+free|handed\s+over|swapped|exchanged|returned\s+home)\b",
+                          re.IGNORECASE)
+_FOREIGN_WORDS = frozenset({"foreigners", "foreign", "nationals", "nationalities", "expatriates"})
+_NATIONALITY_RE = re.compile(r"^[A-Z][a-z]+(?:is|ans|ns|ese|ish|s)$")
+
+
+def _held_group(text: str, n: Number, s: int, e: int, subject: str, cls: str) -> str:
+    """ "24 were released", "86 Israelis", "8 foreigners", "116 men" among the hostages:
+    each a group of its own, never the whole count of held people."""
+    before = text[max(s, n.start - 50):n.start]
+    rel = None
+    for rel in _RELEASED_RE.finditer(before):
+        pass
+    if rel is not None and not _DIGIT_RE.search(before, rel.end()):
+        return "released"
+    after = text[n.end:min(e, n.end + 45)]
+    rel = _RELEASED_RE.search(after)
+    if rel is not None and not _DIGIT_RE.search(after, 0, rel.start()) and not _CLAUSE_END_RE.search(after, 0, rel.start()):
+        return "released"
+    words = subject.split()
+    head = words[-1] if words else ""
+    tail = text[n.end:min(e, n.end + 30)].lower()
+    if head.lower() in _FOREIGN_WORDS or re.match(r"\s+(?:of\s+)?(?:other\s+)?(?:foreign|nationalit)", tail):
+        return "foreigners"
+    if cls != "people":
+        return cls
+    if head.lower() in ("men", "man"):
+        return "men"
+    if _NATIONALITY_RE.match(head) and head.lower() in PEOPLE_NOUNS | _NATIONALITY_EXTRA:
+        return head.lower()
+    return cls
+
+
+_CLAUSE_END_RE = re.compile(r"[;.]|,\s+(?:and|while|but|whereas)\b")
+_NATIONALITY_EXTRA = frozenset("thais nepalese filipinos americans britons french germans russians "
+                               "israelis palestinians".split())
+
+
 def _ipc_class(lowered: str, n: Number, s: int, e: int) -> str | None:
     """The IPC severity nearest the figure in its sentence: "576,600 at catastrophic
     hunger" (ipc5), "in the emergency phase" (ipc4+), "crisis or worse" (ipc3+)."""
@@ -415,6 +454,8 @@ def _sentence_claims(article: ArticleIn, text: str, lowered: str, s: int, e: int
         subject_class = _subject_class(subject)
         if kind == "food_insecure" and subject_class == "people":
             subject_class = _ipc_class(lowered, n, s, e) or subject_class
+        elif kind in ("hostages", "detained"):
+            subject_class = _held_group(text, n, s, e, subject, subject_class)
         q0 = min(q_start, kw.start if kw and not forward and q_start - kw.end <= 60 else q_start)
         q1 = max(n.end, kw.end if kw and forward else n.end)
         out.append(Claim(
