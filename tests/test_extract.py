@@ -249,6 +249,12 @@ LOCATION_CASES = [
     ("Officials said 12 in Turkey and 3 in Syria had died, bringing the total to 15.", "Syria+Turkey"),
     ("The Turkiye-Syria earthquake death toll crossed 40,000.", "Syria+Turkey"),
     ("The Turkish government said 35,000 people were killed.", "Turkey"),
+    # the dead of an event that struck several places are counted in all of them
+    ("More than 900 people died after a cyclone hit eastern Mozambique and southern Malawi on Sunday.",
+     "Malawi+Mozambique"),
+    ("More than 900 people died after a cyclone hit eastern Mozambique and southern Malawi. "
+     "Officials said the toll from the cyclone is now at 1,020.", "Malawi+Mozambique"),
+    ("At least 40 people died in Malawi after a cyclone hit Mozambique and Malawi.", "Malawi"),
 ]
 
 

@@ -205,7 +205,10 @@ def extract(article: ArticleIn, aliases: Aliases) -> list[Claim]:
             carried = (si, found[-1].source, found[-1].source_canonical)
         if found[-1].source is not None and carried is not None and not headline:
             carried = (si, carried[1], carried[2]) if not atts else carried
-        last_location = (found[-1].location, found[-1].region)
+        # a later sentence that names no place is about the same region, not the
+        # same corner of it: "southeastern Turkey and northwestern Syria" -> "Turkey and Syria"
+        loc = found[-1].location
+        last_location = (_DIRECTION_STRIP_RE.sub("", loc) if loc else loc, found[-1].region)
         last_kind = (si, found[-1].kind)
         claims.extend(found)
     return [_resolve_late(c, memory) for c in claims]
@@ -630,10 +633,13 @@ def _location(text: str, s: int, n: Number, places: list[Place], hi_bound: int, 
     of a national source, else the place of the figure before.
     """
     places = [p for p in places if not _speaker_or_side(text, p)]
-    for p in places:
+    for i, p in enumerate(places):
         if p.start >= n.end and p.start < hi_bound and p.start - n.end <= 70 and not _inside(p, atts):
             if not _AFTER_GAP_STOP_RE.search(text, n.end, p.start):
                 return p.written, p.region
+            both = _event_places(text, n, places[i:], atts)
+            if both:
+                return both
             break
     before = [p for p in places if p.end <= n.start and not _inside(p, atts)]
     if before and _TOTAL_RE.search(text, max(s, n.start - 50), n.start):
@@ -653,6 +659,35 @@ def _location(text: str, s: int, n: Number, places: list[Place], hi_bound: int, 
     return last
 
 
+def _event_places(text: str, n: Number, after: list[Place], atts: list[Attribution]) -> tuple[str, str] | None:
+    """ "7,200 dead after two quakes hit Turkey and Syria": the dead of an event that
+    struck several places are counted in all of them."""
+    gap = text[n.end:after[0].start]
+    if not _EVENT_GAP_RE.search(gap) or _STOP_PUNCT_RE.search(gap):
+        return None
+    group = [after[0]]
+    for p in after[1:]:
+        if _inside(p, atts) or not _PLACE_AND_RE.fullmatch(text, group[-1].end, p.start):
+            break
+        group.append(p)
+    regions = sorted({r for p in group for r in p.region.split("+")})
+    if len(regions) < 2:
+        return None
+    first = group[0].start
+    lead = _DIRECTION_LEAD_RE.search(text, max(0, first - 20), first)
+    return text[lead.start() if lead else first:group[-1].end], "+".join(regions)
+
+
+_DIRECTION_WORDS = (r"(?:north|south|east|west|central|northern|southern|eastern|western|"
+                    r"north-?(?:east|west)(?:ern)?|south-?(?:east|west)(?:ern)?)")
+_DIRECTION_LEAD_RE = re.compile(r"\b" + _DIRECTION_WORDS + r"\s+$", re.IGNORECASE)
+_DIRECTION_STRIP_RE = re.compile(r"\b" + _DIRECTION_WORDS + r"\s+", re.IGNORECASE)
+_EVENT_GAP_RE = re.compile(r"\b(?:after|when|as)\b[^,;]*\b(?:hit|struck|shook|jolted|rocked|devastated|ravaged)\b",
+                           re.IGNORECASE)
+_STOP_PUNCT_RE = re.compile(r"[;:()]")
+_PLACE_AND_RE = re.compile(r"\s*(?:,\s*)?(?:and|&|,)\s+" + r"(?:(?:the\s+)?(?:north|south|east|west|central|"
+                           r"northern|southern|eastern|western|north-?(?:east|west)(?:ern)?|"
+                           r"south-?(?:east|west)(?:ern)?)\s+)?", re.IGNORECASE)
 _TOTAL_RE = re.compile(r"\b(?:total|combined|overall|altogether|together)\b[^.;]{0,30}$", re.IGNORECASE)
 # a place written right before one of these names who speaks, not where people died
 _SPEAKER_AFTER_RE = re.compile(
