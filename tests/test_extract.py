@@ -382,3 +382,21 @@ HELD_GROUP_CASES = [
 def test_a_sub_count_of_hostages_is_classed_by_its_group(text, value, cls):
     c = next(c for c in claims(text) if c.value == value)
     assert (c.kind, c.subject_class) == ("hostages", cls)
+
+
+ABROAD_CASES = [
+    # (sentence, value, expected region, expected subject_class): people who fled abroad are
+    # counted by the country they left, apart from those displaced inside it
+    ("In Mali, 400,000 are displaced within Mali, while 90,000 more have fled across borders into "
+     "neighbouring Niger and Burkina Faso.", 90000, "Mali", "refugees abroad"),
+    ("In Mali, 400,000 are displaced within Mali, while 90,000 more have fled across borders into "
+     "neighbouring Niger and Burkina Faso.", 400000, "Mali", "people"),
+    ("Fighting in Mali goes on. About 90,000 people crossed into neighbouring countries, the agency said.",
+     90000, "Mali", "refugees abroad"),
+]
+
+
+@pytest.mark.parametrize("text,value,region,cls", ABROAD_CASES)
+def test_people_who_fled_abroad_are_counted_by_the_country_they_left(text, value, region, cls):
+    c = next(c for c in claims(text) if c.value == value)
+    assert (c.kind, c.region, c.subject_class) == ("displaced", region, cls)

@@ -344,6 +344,10 @@ _IPC_RE = re.compile(
 _IPC_CLASS = {"ipc5": "ipc5", "ipc4": "ipc4+", "ipc3": "ipc3+"}
 
 
+# people displaced out of the country: "fled to neighbouring countries", "crossed into Chad"
+_ABROAD_RE = re.compile(
+    r"\b(?:fled|flee|fleeing|crossed|escaped|sought\s+refuge)\s+(?:the\s+country\b|abroad\b|across\s+(?:the\s+)?borders?\b"
+    r"|(?:in)?to\s+(?:the\s+)?neighbou?ring\b|into\s+(?=[A-Z]))")
 # a sub-count of held people: released ones, or a group by sex or nationality
 _RELEASED_RE = re.compile(r"\b(?:released|freed|set\s+free|handed\s+over|swapped|exchanged|returned\s+home)\b",
                           re.IGNORECASE)
@@ -452,11 +456,21 @@ def _sentence_claims(article: ArticleIn, text: str, lowered: str, s: int, e: int
             places = find_places(text, s, e, place_index)
         att = _nearest_attribution(text, atts, n)
         source, canonical = (att.raw, att.canonical) if att else (None, None)
-        location, region = _location(text, s, n, places, hi_bound, atts, last_location, canonical)
+        abroad = _ABROAD_RE.search(text, n.end, min(hi_bound, n.end + 70)) if kind == "displaced" else None
+        if abroad and not _DIGIT_RE.search(text, n.end, abroad.start()):
+            # "1.7 million have fled across borders into Chad, Egypt...": counted by the
+            # country they fled, not the ones they reached
+            origin = [p for p in places if p.end <= abroad.start()]
+            location, region = _location(text, s, n, origin, hi_bound, atts, last_location, canonical)
+        else:
+            abroad = None
+            location, region = _location(text, s, n, places, hi_bound, atts, last_location, canonical)
         as_of = _as_of(text, s, e, article, n, scope)
         subject_class = _subject_class(subject)
         if kind == "food_insecure" and subject_class == "people":
             subject_class = _ipc_class(lowered, n, s, e) or subject_class
+        elif abroad is not None and subject_class == "people":
+            subject_class = "refugees abroad"
         elif kind in ("hostages", "detained"):
             subject_class = _held_group(text, n, s, e, subject, subject_class)
         q0 = min(q_start, kw.start if kw and not forward and q_start - kw.end <= 60 else q_start)
