@@ -280,6 +280,9 @@ SOURCE_CASES = [
     ("Officials and medics said 2,100 people had died in the floods.", "officials and medics"),
     ("The toll rose to at least 640, according to authorities.", "authorities"),
     ("Provincial officials said 75 people were killed.", "local officials"),
+    # an appositive "known as X" names the speaker
+    ("The hunger monitoring body, known as the IPC, forecast that 1.1 million people face famine.", "IPC"),
+    ("The aid group, also known as UNRWA, said 40 staff members were killed.", "UNRWA"),
 ]
 
 

@@ -352,6 +352,9 @@ _WHEN_TAIL_RE = re.compile(
 _CAPITAL_RE = re.compile(r"\b[A-Z]")
 
 
+_KNOWN_AS_RE = re.compile(r"\s*(?:also\s+)?(?:known|referred\s+to)\s+as\s+(?P<n>(?:the\s+)?[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,4})\s*$")
+
+
 def _np_before(sent: str, verb_at: int) -> tuple[int, str] | None:
     """The noun phrase just before a say-verb, within its clause."""
     window_start = max(0, verb_at - 160)
@@ -362,7 +365,12 @@ def _np_before(sent: str, verb_at: int) -> tuple[int, str] | None:
         # "X, the WHO representative, Dr. Nima, said": step back over the appositive
         prev_cut = _last_cut(seg, 0, max(0, cut - 1))
         name = seg[prev_cut:cut].rstrip(", ")
-        if name.strip() and _NAME_START_RE.match(name):
+        known = _KNOWN_AS_RE.match(name)
+        if known:
+            # "the classification, known as the IPC, forecast": the short name speaks
+            cut = prev_cut + known.start("n")
+            raw = known.group("n")
+        elif name.strip() and _NAME_START_RE.match(name):
             before = seg[:prev_cut].rstrip()
             # include the role phrase in front of the name when there is one
             role_cut = _last_cut(seg, 0, max(0, prev_cut - 1))
