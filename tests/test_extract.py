@@ -281,7 +281,7 @@ SOURCE_CASES = [
     ("The toll rose to at least 640, according to authorities.", "authorities"),
     ("Provincial officials said 75 people were killed.", "local officials"),
     # an appositive "known as X" names the speaker
-    ("The hunger monitoring body, known as the IPC, forecast that 1.1 million people face famine.", "IPC"),
+    ("The hunger monitoring body, known as the IPC, reported that 1.1 million people face famine.", "IPC"),
     ("The aid group, also known as UNRWA, said 40 staff members were killed.", "UNRWA"),
 ]
 
