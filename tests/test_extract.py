@@ -414,3 +414,11 @@ def test_a_national_figure_in_a_sentence_naming_no_place_is_about_the_country_no
 def test_a_figure_in_the_main_city_keeps_the_city():
     c = claims("Fighting raged in Kyiv on Monday. In Kyiv, 40 people were killed, officials said.")[0]
     assert c.region == "Kyiv"
+
+
+@pytest.mark.parametrize("text", [
+    "The agency appeals for USD 90 million to reach 400,000 people affected by the floods.",
+    "The programme aims to assist some 30,000 displaced families this year.",
+])
+def test_the_people_an_appeal_aims_to_reach_are_a_target_not_a_count(text):
+    assert claims(text) == []

@@ -371,6 +371,8 @@ def _is_candidate(text: str, n: Number, s: int, e: int) -> bool:
     prev = text[max(s, n.start - 12):n.start].lower()
     if _NO_BEFORE_RE.search(prev):
         return False
+    if _TARGET_BEFORE_RE.search(text, max(s, n.start - 45), n.start):
+        return False  # "appeals for $307 million to reach 1.2 million people": a target, not a count
     if n.value <= 5:
         for m in _SCALE_RE.finditer(text, max(s, n.start - 30), min(e, n.end + 16)):
             if m.start() <= n.start and n.end <= m.end():
@@ -378,6 +380,10 @@ def _is_candidate(text: str, n: Number, s: int, e: int) -> bool:
     return True
 
 
+_TARGET_BEFORE_RE = re.compile(
+    r"\b(?:(?:aims?|plans?|seeks?|hopes?|appeals?\s+for\s+[^.;]{0,30}?|needs?\s+[^.;]{0,20}?|funds?)\s+to\s+"
+    r"|in\s+order\s+to\s+|to\s+)(?:reach|assist|help|support|serve|feed|target)\s+"
+    r"(?:(?:some|about|around|nearly|almost|more\s+than|over|up\s+to|at\s+least)\s+)?$", re.IGNORECASE)
 _SCALE_RE = re.compile(r"\b(?:levels?|phases?|scale|grades?)\s+(?:from\s+)?(?:one|1)\s*(?:to|-|\u2013)\s*(?:five|5)\b",
                        re.IGNORECASE)
 # IPC severity is part of what a food-insecurity figure counts (SPEC §3 metric identity)
