@@ -255,6 +255,9 @@ LOCATION_CASES = [
     ("More than 900 people died after a cyclone hit eastern Mozambique and southern Malawi. "
      "Officials said the toll from the cyclone is now at 1,020.", "Malawi+Mozambique"),
     ("At least 40 people died in Malawi after a cyclone hit Mozambique and Malawi.", "Malawi"),
+    # the killed of a raid are where the raid went, not where the war is fought later
+    ("The war in Lebanon began when fighters infiltrated Israel on May 2 and killed around 300 people.",
+     "Israel"),
 ]
 
 

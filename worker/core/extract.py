@@ -711,6 +711,10 @@ def _location(text: str, s: int, n: Number, places: list[Place], hi_bound: int, 
         regions = sorted({r for p in before for r in p.region.split("+")})
         if len(regions) > 1:
             return " and ".join(dict.fromkeys(p.written for p in before)), "+".join(regions)
+    if before and n.start - before[-1].end <= 60 and _INVADED_RE.search(text, max(0, before[-1].start - 20),
+                                                                         before[-1].start):
+        # "Hamas infiltrated Israel on October 7 and killed 1,140": where the attack went
+        return before[-1].written, before[-1].region
     if before:
         loc = [p for p in before if _LOCATIVE_RE.search(text, max(0, p.start - 12), p.start)]
         best = loc[-1] if loc else before[-1]
@@ -753,6 +757,8 @@ _STOP_PUNCT_RE = re.compile(r"[;:()]")
 _PLACE_AND_RE = re.compile(r"\s*(?:,\s*)?(?:and|&|,)\s+" + r"(?:(?:the\s+)?(?:north|south|east|west|central|"
                            r"northern|southern|eastern|western|north-?(?:east|west)(?:ern)?|"
                            r"south-?(?:east|west)(?:ern)?)\s+)?", re.IGNORECASE)
+_INVADED_RE = re.compile(r"\b(?:infiltrated|invaded|stormed|raided|attacked|overran)\s+(?:southern\s+|northern\s+)?$",
+                         re.IGNORECASE)
 _TOTAL_RE = re.compile(r"\b(?:total|combined|overall|altogether|together)\b[^.;]{0,30}$", re.IGNORECASE)
 # a place written right before one of these names who speaks, not where people died
 _SPEAKER_AFTER_RE = re.compile(
