@@ -228,6 +228,13 @@ def links_query(relation: Sequence[str] | None = None, kind: str | None = None, 
                      joinedload(ClaimLink.b).joinedload(Claim.source_ref)))
     if relation:
         stmt = stmt.where(ClaimLink.relation.in_(list(relation)))
+    stmt = pair_filters(stmt, a, b, kind=kind, since=since, source=source, region=region)
+    return stmt.order_by(a.as_of, a.order_key, b.order_key, ClaimLink.id)
+
+
+def pair_filters(stmt: Select, a, b, kind: str | None = None, since: date | None = None,
+                 source: str | None = None, region: str | None = None) -> Select:
+    """Filters on a pair of claims (newer ``a``, earlier ``b``), shared by links and flags."""
     if kind:
         stmt = stmt.where(a.kind == kind)
     if since:
@@ -237,7 +244,7 @@ def links_query(relation: Sequence[str] | None = None, kind: str | None = None, 
         stmt = stmt.where(or_(func.lower(a.originator).contains(s), func.lower(b.originator).contains(s)))
     if region:
         stmt = stmt.where(func.lower(a.region).contains(region.lower()))
-    return stmt.order_by(a.as_of, a.order_key, b.order_key, ClaimLink.id)
+    return stmt
 
 
 def counts(session: Session) -> dict[str, int]:

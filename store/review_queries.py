@@ -4,11 +4,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Iterable, Sequence
 
-from sqlalchemy import Select, and_, func, or_, select, union
+from sqlalchemy import Select, and_, or_, select, union
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from store.models import Article, Claim, ClaimLink, Flag
-from store.repository import claims_query, links_query
+from store.repository import claims_query, links_query, pair_filters
 
 # IN lists are cut into chunks this long (SQLite caps bound parameters)
 CHUNK = 500
@@ -30,15 +30,7 @@ def flags_query(status: Sequence[str] | None = None, relation: Sequence[str] | N
         stmt = stmt.where(Flag.status.in_(list(status)))
     if relation:
         stmt = stmt.where(Flag.relation.in_(list(relation)))
-    if kind:
-        stmt = stmt.where(a.kind == kind)
-    if since:
-        stmt = stmt.where(a.as_of >= since)
-    if source:
-        s = source.lower()
-        stmt = stmt.where(or_(func.lower(a.originator).contains(s), func.lower(b.originator).contains(s)))
-    if region:
-        stmt = stmt.where(func.lower(a.region).contains(region.lower()))
+    stmt = pair_filters(stmt, a, b, kind=kind, since=since, source=source, region=region)
     return stmt.order_by(Flag.id)
 
 
