@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 import click
 import pytest
 from click.testing import CliRunner
 
 from tests.conftest import SEEDS
-from worker.cli import cli
+from worker.cli import RELATIONS, cli
 
 
 def run(*args, ok=(0,)):
@@ -40,6 +41,9 @@ def links(*extra):
 def test_ingesting_the_seeds_shows_agreement_update_and_contradiction(cli_env):
     out = run("ingest", str(SEEDS)).output
     assert "articles stored 18" in out
+    stored = Counter(link["relation"] for link in links())
+    # the summary counts the links that stand, not those a later article replaced
+    assert out.strip().endswith("links " + ", ".join(f"{r} {stored[r]}" for r in RELATIONS if stored[r]))
     relations = {link["relation"] for link in links()}
     assert {"agrees", "updates", "contradicts", "revises_down", "repeats"} <= relations
     flags = run("flags").output

@@ -58,6 +58,22 @@ def cli() -> None:
     """
 
 
+def net_links(changes: Counter) -> Counter:
+    """Links by relation after an article: added, minus removed (``-r``), with re-labelled
+    ones (``~old>new``) moved; a late article can replace a link it slots into."""
+    net: Counter = Counter()
+    for key, n in changes.items():
+        if key.startswith("-"):
+            net[key[1:]] -= n
+        elif key.startswith("~"):
+            old, new = key[1:].split(">", 1)
+            net[old] -= n
+            net[new] += n
+        else:
+            net[key] += n
+    return net
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--queue", is_flag=True, help="Enqueue on the Celery broker instead of running in-process.")
@@ -105,7 +121,7 @@ def ingest(paths: tuple[str, ...], queue: bool, quiet: bool) -> None:
                 out = ingest_one(engine, item.article, aliases, cfg, item.origin)
                 stats[out.status] += 1
                 stats["claims"] += out.claims if out.status == "stored" else 0
-                links.update({k: v for k, v in out.links.items() if not k.startswith("-")})
+                links.update(net_links(out.links))
                 if out.status in ("rejected", "failed"):
                     problems.append((f"{item.origin} ({out.article})", out.reason or ""))
             else:
