@@ -124,7 +124,7 @@ def main() -> None:
     ap.add_argument("--noop", type=int, default=3000, help="no-op tasks to time")
     ap.add_argument("--batches", type=int, nargs="+", default=[1, 10, 25])
     ap.add_argument("--postgres", default=os.environ.get("CLAIMTRACK_TEST_POSTGRES_URL",
-                                                         "postgresql://postgres@127.0.0.1:5432/claimtrack_test"))
+                                                         "postgresql://postgres@127.0.0.1:5432/test"))
     ap.add_argument("--redis", default=os.environ.get("CLAIMTRACK_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))
     args = ap.parse_args()
 
