@@ -69,10 +69,17 @@ def db_url(request, tmp_path) -> str:
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'claimtrack.db'}"
     else:
-        if not POSTGRES_URL:
-            pytest.skip("CLAIMTRACK_TEST_POSTGRES_URL is not set")
-        url = pg_url()
-        reset_postgres(url)
+        return fresh_postgres()
+    upgrade(url)
+    return url
+
+
+def fresh_postgres() -> str:
+    """This run's PostgreSQL database, emptied and migrated (skips the test when unconfigured)."""
+    if not POSTGRES_URL:
+        pytest.skip("CLAIMTRACK_TEST_POSTGRES_URL is not set")
+    url = pg_url()
+    reset_postgres(url)
     upgrade(url)
     return url
 

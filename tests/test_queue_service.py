@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import POSTGRES_URL, ROOT, SEEDS, pg_url, reset_postgres
+from tests.conftest import ROOT, SEEDS, fresh_postgres
 
 REDIS_URL = os.environ.get("CLAIMTRACK_TEST_REDIS_URL")
 
@@ -222,14 +222,9 @@ def queue_env(redis_url) -> dict:
 @pytest.fixture
 def queue_db() -> str:
     """An empty, migrated PostgreSQL database of this run's own."""
-    from store.db import dispose_engines, upgrade
+    from store.db import dispose_engines
 
-    if not POSTGRES_URL:
-        pytest.skip("CLAIMTRACK_TEST_POSTGRES_URL is not set")
-    url = pg_url()
-    reset_postgres(url)
-    upgrade(url)
-    yield url
+    yield fresh_postgres()
     dispose_engines()
 
 
