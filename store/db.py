@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from importlib import resources
 from typing import Iterator
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -86,6 +86,3 @@ def ensure_schema(engine: Engine) -> None:
     if current != script.get_current_head():
         upgrade(url)
 
-
-def has_table(engine: Engine, name: str) -> bool:
-    return inspect(engine).has_table(name)

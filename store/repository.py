@@ -247,15 +247,6 @@ def pair_filters(stmt: Select, a, b, kind: str | None = None, since: date | None
     return stmt
 
 
-def counts(session: Session) -> dict[str, int]:
-    """How much is stored: articles, claims, links by relation, open flags."""
-    out = {"articles": session.scalar(select(func.count(Article.id))) or 0,
-           "claims": session.scalar(select(func.count(Claim.id))) or 0}
-    for rel, n in session.execute(select(ClaimLink.relation, func.count()).group_by(ClaimLink.relation)):
-        out[f"links.{rel}"] = n
-    return out
-
-
 def flag_for(session: Session, a_id: int, b_id: int) -> Flag | None:
     return session.scalars(select(Flag).where(Flag.a_id == a_id, Flag.b_id == b_id)).first()
 
