@@ -80,10 +80,11 @@ class Claim(Base):
     __tablename__ = "claims"
     __table_args__ = (
         UniqueConstraint("article_id", "start", "kind", name="uq_claims_article_start_kind"),
-        # candidate lookup path: kind, region, as_of window (SPEC §3)
-        Index("ix_claims_kind_region_as_of", "kind", "region", "as_of"),
+        # copies of a story: the articles stating the same figure within a few days
+        Index("ix_claims_kind_value_as_of", "kind", "value", "as_of"),
         # latest earlier claim of one originator within a metric
         Index("ix_claims_metric_originator_order", "metric", "originator", "order_key"),
+        # candidate lookup path (SPEC §3): the metric (kind, region, …) in a time window
         Index("ix_claims_metric_as_of", "metric", "as_of"),
     )
 

@@ -5,32 +5,11 @@ import zlib
 from datetime import date, timedelta
 from typing import Iterable, Sequence
 
-from sqlalchemy import Select, bindparam, delete, func, or_, select, text, union_all
+from sqlalchemy import Select, bindparam, delete, func, insert, or_, select, text, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, aliased, joinedload
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from store.models import Article, Claim, ClaimLink, Flag, Outlet, Rejection, Source
-
-
-_INSERT_IGNORE: dict[tuple, object] = {}
-
-
-def insert_ignore(session: Session, model, values: dict, conflict: Sequence[str]) -> bool:
-    """INSERT … ON CONFLICT DO NOTHING; True when a row was inserted.
-
-    Idempotent by construction: a task delivered twice inserts once. The statement is
-    built once per table, columns and dialect, then run with bound values.
-    """
-    dialect = session.get_bind().dialect.name
-    key = (dialect, model, tuple(sorted(values)), tuple(conflict))
-    stmt = _INSERT_IGNORE.get(key)
-    if stmt is None:
-        ins = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        # RETURNING, not rowcount: drivers report -1 for rowcount on some inserts
-        stmt = _INSERT_IGNORE[key] = (
-            ins(model).values({k: bindparam(k) for k in key[2]})
-            .on_conflict_do_nothing(index_elements=list(conflict)).returning(model.id))
-    return session.execute(stmt, values).first() is not None
 
 
 def lock_keys(session: Session, keys: Iterable[str]) -> None:
@@ -49,46 +28,158 @@ def lock_keys(session: Session, keys: Iterable[str]) -> None:
                         {"ids": ids})
 
 
-_OUTLET_ID = select(Outlet.id).where(Outlet.name == bindparam("name"))
-_SOURCE = select(Source).where(Source.canonical == bindparam("canonical"))
+# ---- writing a batch of articles: a few set-based statements per batch ----------------------
+
+_ARTICLES, _CLAIMS, _OUTLETS, _SOURCES, _LINKS = (m.__table__ for m in (Article, Claim, Outlet, Source, ClaimLink))
+
+
+def dialect_insert(session: Session):
+    """``insert`` with ON CONFLICT support for the session's database."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+def _chunks(items: Sequence, size: int = 500):
+    # SQLite caps bound parameters per statement
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+_STORED_HASHES = select(_ARTICLES.c.content_hash).where(
+    _ARTICLES.c.content_hash.in_(bindparam("hashes", expanding=True)))
+_HASH_OF_EXT_ID = select(_ARTICLES.c.ext_id, _ARTICLES.c.content_hash).where(
+    _ARTICLES.c.ext_id.in_(bindparam("ids", expanding=True)))
+_URLS = select(_ARTICLES.c.outlet_id, _ARTICLES.c.url).where(_ARTICLES.c.url.in_(bindparam("urls", expanding=True)))
+
+
+def stored_hashes(session: Session, hashes: Iterable[str]) -> set[str]:
+    """Which of these content hashes are stored already."""
+    hashes = sorted(set(hashes))
+    conn = session.connection()
+    return {h for part in _chunks(hashes) for h in conn.execute(_STORED_HASHES, {"hashes": part}).scalars()}
+
+
+def hashes_of_ext_ids(session: Session, ext_ids: Iterable[str]) -> dict[str, str]:
+    """The content hash stored under each of these article ids (those that are stored)."""
+    ids = sorted(set(ext_ids))
+    conn = session.connection()
+    return {e: h for part in _chunks(ids) for e, h in conn.execute(_HASH_OF_EXT_ID, {"ids": part})}
+
+
+def stored_urls(session: Session, pairs: Iterable[tuple[int | None, str | None]]) -> set[tuple[int, str]]:
+    """Which (outlet id, url) pairs are stored already."""
+    pairs = {p for p in pairs if p[0] is not None and p[1] is not None}
+    urls = sorted({u for _, u in pairs})
+    conn = session.connection()
+    found = {(o, u) for part in _chunks(urls) for o, u in conn.execute(_URLS, {"urls": part})}
+    return found & pairs
+
+
+def _ids_by_name(session: Session, table, column: str, names: set[str], extra: dict | None = None) -> dict[str, int]:
+    """Ids of the rows of ``table`` whose unique ``column`` is one of ``names``, inserting
+    the missing ones (insert-or-ignore: a concurrent writer may insert them too)."""
+    col = table.c[column]
+    conn = session.connection()
+    want = sorted(names)
+    found = {n: i for part in _chunks(want) for n, i in conn.execute(select(col, table.c.id).where(col.in_(part)))}
+    missing = [n for n in want if n not in found]
+    if missing:
+        conn.execute(dialect_insert(session)(table).on_conflict_do_nothing(index_elements=[column]),
+                     [{column: n, **(extra or {})} for n in missing])
+        found.update(conn.execute(select(col, table.c.id).where(col.in_(missing))).all())
+    return found
+
+
+def outlet_ids(session: Session, names: Iterable[str | None]) -> dict[str, int]:
+    """The id of each outlet name, created if new."""
+    return _ids_by_name(session, _OUTLETS, "name", {n for n in names if n})
 
 
 def outlet_id(session: Session, name: str | None) -> int | None:
     """The id of outlet ``name``, created if new."""
-    if not name:
-        return None
-    found = session.scalar(_OUTLET_ID, {"name": name})
-    if found is None:
-        insert_ignore(session, Outlet, {"name": name}, ["name"])
-        found = session.scalar(_OUTLET_ID, {"name": name})
-    return found
+    return outlet_ids(session, [name]).get(name) if name else None
 
 
-def source_id(session: Session, canonical: str | None, alias: str | None) -> int | None:
-    """The id of canonical source ``canonical``; remembers ``alias`` as a name it was seen under."""
-    if not canonical:
-        return None
-    src = session.scalars(_SOURCE, {"canonical": canonical}).first()
-    if src is None:
-        insert_ignore(session, Source, {"canonical": canonical, "aliases": []}, ["canonical"])
-        src = session.scalars(_SOURCE, {"canonical": canonical}).one()
-    if alias and alias not in src.aliases and len(src.aliases) < 200:
-        src.aliases = [*src.aliases, alias]
-    return src.id
+def source_ids(session: Session, seen: dict[str, set[str]]) -> dict[str, int]:
+    """The id of each canonical source in ``seen``, created if new; remembers the aliases
+    (the names it was seen under) that are new, up to 200 per source."""
+    ids = _ids_by_name(session, _SOURCES, "canonical", set(seen), {"aliases": []})
+    if not ids:
+        return ids
+    conn = session.connection()
+    rows = conn.execute(select(_SOURCES.c.id, _SOURCES.c.canonical, _SOURCES.c.aliases)
+                        .where(_SOURCES.c.id.in_(sorted(ids.values())))).all()
+    for sid, canonical, aliases in rows:
+        aliases = list(aliases or [])
+        new = sorted(a for a in seen[canonical] if a and a not in aliases)[:max(0, 200 - len(aliases))]
+        if new:
+            conn.execute(update(_SOURCES).where(_SOURCES.c.id == sid).values(aliases=aliases + new))
+    return ids
 
 
-def article_by_hash(session: Session, content_hash: str) -> Article | None:
-    return session.scalars(select(Article).where(Article.content_hash == content_hash)).first()
+def insert_articles(session: Session, rows: list[dict]) -> dict[str, int]:
+    """Insert articles, ignoring any whose content hash is stored meanwhile (a concurrent
+    copy of the same task); returns the id of each inserted article by content hash."""
+    stmt = (dialect_insert(session)(_ARTICLES).on_conflict_do_nothing(index_elements=["content_hash"])
+            .returning(_ARTICLES.c.content_hash, _ARTICLES.c.id))
+    return dict(session.connection().execute(stmt, rows).all()) if rows else {}
 
 
-def article_by_ext_id(session: Session, ext_id: str) -> Article | None:
-    return session.scalars(select(Article).where(Article.ext_id == ext_id)).first()
+def insert_claims(session: Session, rows: list[dict]) -> list[int]:
+    """Insert claims; returns their ids in the order of ``rows`` (one multi-row statement)."""
+    if not rows:
+        return []
+    stmt = insert(_CLAIMS).returning(_CLAIMS.c.id, sort_by_parameter_order=True)
+    return list(session.connection().execute(stmt, rows).scalars())
 
 
-def article_by_outlet_url(session: Session, outlet: int | None, url: str | None) -> Article | None:
-    if outlet is None or url is None:
-        return None
-    return session.scalars(select(Article).where(Article.outlet_id == outlet, Article.url == url)).first()
+# kind IN … AND value IN …, not a row-value IN: both databases turn these into index
+# lookups on (kind, value, as_of); the few extra combinations are dropped in Python
+_COPY_FIGURES = (select(_CLAIMS.c.article_id, _CLAIMS.c.kind, _CLAIMS.c.value, _CLAIMS.c.as_of)
+                 .where(_CLAIMS.c.kind.in_(bindparam("kinds", expanding=True)),
+                        _CLAIMS.c.value.in_(bindparam("values", expanding=True)),
+                        _CLAIMS.c.as_of >= bindparam("lo"), _CLAIMS.c.as_of <= bindparam("hi")))
+
+
+def articles_sharing_figures(session: Session, figures: dict[int, set[tuple[str, int, date]]],
+                             days: int = 3) -> dict[int, set[int]]:
+    """For each article id in ``figures``, the other stored articles that state one of its
+    figures (kind, value, as_of within ``days``).
+
+    Syndicated copies state the same figures, so they are found through the claim index
+    rather than by comparing every stored text; one statement for a whole batch.
+    """
+    everything = {f for fs in figures.values() for f in fs}
+    if not everything:
+        return {}
+    lo = min(f[2] for f in everything) - timedelta(days=days)
+    hi = max(f[2] for f in everything) + timedelta(days=days)
+    pairs = sorted({(k, v) for k, v, _ in everything})
+    conn = session.connection()
+    stated: dict[tuple[str, int], list[tuple[int, date]]] = {}
+    for part in _chunks(pairs, 250):
+        params = {"kinds": sorted({k for k, _ in part}), "values": sorted({v for _, v in part}), "lo": lo, "hi": hi}
+        for art, kind, value, as_of in conn.execute(_COPY_FIGURES, params):
+            stated.setdefault((kind, value), []).append((art, as_of))
+    out: dict[int, set[int]] = {}
+    for art, fs in figures.items():
+        found = {other for kind, value, as_of in fs for other, when in stated.get((kind, value), ())
+                 if other != art and abs((when - as_of).days) <= days}
+        if found:
+            out[art] = found
+    return out
+
+
+def copy_texts(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    """The texts of these articles, by id (to compare candidate copies)."""
+    ids = sorted(set(ids))
+    conn = session.connection()
+    return {i: t for part in _chunks(ids) for i, t in
+            conn.execute(select(_ARTICLES.c.id, _ARTICLES.c.text).where(_ARTICLES.c.id.in_(part)))}
+
+
+def articles_by_id(session: Session, ids: Iterable[int]) -> list[Article]:
+    return list(session.scalars(select(Article).where(Article.id.in_(sorted(set(ids))))
+                                .options(joinedload(Article.outlet))))
 
 
 FIGURE_COLUMNS = (Claim.id, Claim.kind, Claim.value, Claim.qualifier, Claim.low, Claim.high, Claim.scope,
@@ -116,72 +207,89 @@ def chain_window(session: Session, metric: str, originator: str, order_key: str,
     return [r for r in rows if r.order_key < order_key], [r for r in rows if r.order_key > order_key]
 
 
+_SPAN_BEFORE = (_CHAIN.where(Claim.order_key < bindparam("lo"))
+                .order_by(Claim.order_key.desc()).limit(bindparam("reach")))
+_SPAN_BETWEEN = _CHAIN.where(Claim.order_key >= bindparam("lo"), Claim.order_key <= bindparam("hi"))
+_SPAN_AFTER = (_CHAIN.where(Claim.order_key > bindparam("hi"))
+               .order_by(Claim.order_key.asc()).limit(bindparam("reach")))
+_CHAIN_SPAN = union_all(select(_SPAN_BEFORE.subquery()), select(_SPAN_BETWEEN.subquery()),
+                        select(_SPAN_AFTER.subquery()))
+
+
+def chain_span(session: Session, metric: str, originator: str, lo: str, hi: str, reach: int) -> list:
+    """One originator's claims of a metric from ``reach`` before ``lo`` to ``reach`` after
+    ``hi`` (every claim between included), in order, as rows of :data:`FIGURE_COLUMNS`.
+
+    One round trip of three index range scans: the span a batch of new claims can change.
+    """
+    params = {"metric": metric, "originator": originator, "lo": lo, "hi": hi, "reach": reach}
+    return sorted(session.connection().execute(_CHAIN_SPAN, params).all(), key=lambda r: r.order_key)
+
+
+_METRIC_SPAN = (select(*FIGURE_COLUMNS)
+                .where(Claim.metric == bindparam("metric"), Claim.as_of >= bindparam("lo"),
+                       Claim.as_of <= bindparam("hi"))
+                .order_by(Claim.order_key))
+
+
+def metric_span(session: Session, metric: str, lo: date, hi: date) -> list:
+    """Every originator's claims of ``metric`` dated from ``lo`` to ``hi``, as rows of
+    :data:`FIGURE_COLUMNS` (the (metric, as_of) index; never a scan of the store)."""
+    return session.connection().execute(_METRIC_SPAN, {"metric": metric, "lo": lo, "hi": hi}).all()
+
+
 CHAIN_RELATIONS = ("repeats", "updates", "revises_down")
 
 
-_CHAIN_LINKS_FROM = select(ClaimLink).where(ClaimLink.a_id.in_(bindparam("ids", expanding=True)),
-                                            ClaimLink.relation.in_(CHAIN_RELATIONS))
+LINK_COLUMNS = (_LINKS.c.id, _LINKS.c.a_id, _LINKS.c.b_id, _LINKS.c.relation, _LINKS.c.score, _LINKS.c.reason)
+_CHAIN_LINKS_FROM = select(*LINK_COLUMNS).where(_LINKS.c.a_id.in_(bindparam("ids", expanding=True)),
+                                                _LINKS.c.relation.in_(CHAIN_RELATIONS))
 
 
-def chain_links_from(session: Session, a_ids: Sequence[int]) -> list[ClaimLink]:
-    """The same-originator links whose newer side is one of ``a_ids``."""
-    if not a_ids:
+def chain_links_from(session: Session, a_ids: Sequence[int]) -> list:
+    """The same-originator links whose newer side is one of ``a_ids``, as rows of
+    :data:`LINK_COLUMNS`."""
+    conn = session.connection()
+    return [r for part in _chunks(sorted(set(a_ids))) for r in conn.execute(_CHAIN_LINKS_FROM, {"ids": part})]
+
+
+def insert_links(session: Session, rows: list[dict]) -> list[tuple[int, int]]:
+    """Insert links, ignoring pairs already linked; returns the (a_id, b_id) inserted."""
+    if not rows:
         return []
-    return list(session.scalars(_CHAIN_LINKS_FROM, {"ids": list(a_ids)}))
+    stmt = (dialect_insert(session)(_LINKS).on_conflict_do_nothing(index_elements=["a_id", "b_id"])
+            .returning(_LINKS.c.a_id, _LINKS.c.b_id))
+    return [tuple(r) for r in session.connection().execute(stmt, rows)]
 
 
-_WINDOW = (select(*FIGURE_COLUMNS)
-           .where(Claim.kind == bindparam("kind"), Claim.region == bindparam("region"),
-                  Claim.as_of >= bindparam("lo"), Claim.as_of <= bindparam("hi"),
-                  Claim.metric == bindparam("metric"), Claim.originator != bindparam("originator"),
-                  Claim.id != bindparam("id"))
-           .order_by(Claim.order_key))
+def update_link(session: Session, link_id: int, relation: str, score: float, reason: str) -> None:
+    session.connection().execute(update(_LINKS).where(_LINKS.c.id == link_id)
+                                 .values(relation=relation, score=score, reason=reason))
 
 
-def window_claims(session: Session, claim: Claim, days: int) -> list:
-    """Other originators' claims of the same metric within ``days`` of ``claim.as_of``,
-    as rows of :data:`FIGURE_COLUMNS`.
-
-    Uses the (kind, region, as_of) or (metric, as_of) index; never a scan of the store.
-    """
-    if claim.as_of is None:
-        return []
-    lo, hi = claim.as_of - timedelta(days=days), claim.as_of + timedelta(days=days)
-    return session.execute(_WINDOW, {"kind": claim.kind, "region": claim.region, "lo": lo, "hi": hi,
-                                     "metric": claim.metric, "originator": claim.originator,
-                                     "id": claim.id}).all()
-
-
-def links_of(session: Session, claim_id: int) -> list[ClaimLink]:
-    return list(session.scalars(select(ClaimLink).where(or_(ClaimLink.a_id == claim_id, ClaimLink.b_id == claim_id))))
-
-
-_COPY_FIGURE = (select(Claim.article_id)
-                .where(Claim.kind == bindparam("kind"), Claim.value == bindparam("value"),
-                       Claim.as_of >= bindparam("lo"), Claim.as_of <= bindparam("hi"),
-                       Claim.article_id != bindparam("article_id")))
-
-
-def copy_candidates(session: Session, article_id: int, figures: Iterable[tuple[str, int, date | None]],
-                    days: int = 3) -> list[Article]:
-    """Stored articles that carry one of ``figures`` (kind, value, as_of) within ``days``.
-
-    Syndicated copies state the same figures, so they are found through the claim
-    index rather than by comparing every stored text.
-    """
-    ids: set[int] = set()
-    for kind, value, as_of in sorted({f for f in figures if f[2] is not None})[:50]:
-        ids.update(session.scalars(_COPY_FIGURE, {
-            "kind": kind, "value": value, "lo": as_of - timedelta(days=days),
-            "hi": as_of + timedelta(days=days), "article_id": article_id}))
-    if not ids:
-        return []
-    return list(session.scalars(select(Article).where(Article.id.in_(sorted(ids)))
-                                .options(joinedload(Article.outlet))))
+def links_of(session: Session, claim_id: int) -> list:
+    """Every link with ``claim_id`` on either side, as rows of :data:`LINK_COLUMNS`."""
+    return session.connection().execute(
+        select(*LINK_COLUMNS).where(or_(_LINKS.c.a_id == claim_id, _LINKS.c.b_id == claim_id))).all()
 
 
 def unattributed_claims(session: Session, article_id: int) -> list[Claim]:
     return list(session.scalars(select(Claim).where(Claim.article_id == article_id, Claim.source_id.is_(None))))
+
+
+def originators(session: Session, claim_ids: Iterable[int]) -> dict[int, str]:
+    """The originator of each of these claims, as stored now."""
+    ids = sorted(set(claim_ids))
+    conn = session.connection()
+    return {i: o for part in _chunks(ids) for i, o in
+            conn.execute(select(_CLAIMS.c.id, _CLAIMS.c.originator).where(_CLAIMS.c.id.in_(part)))}
+
+
+def rejection_recorded(session: Session, origin: str, article: str | None, reason: str, status: str) -> bool:
+    """Whether this rejection (or failure) is recorded already."""
+    return session.scalar(select(Rejection.id).where(
+        Rejection.origin == origin[:2048], Rejection.reason == reason, Rejection.status == status,
+        Rejection.article.is_(None) if article is None else Rejection.article == article).limit(1)) is not None
 
 
 def record_rejection(session: Session, origin: str, article: str | None, reason: str,
@@ -251,12 +359,22 @@ def flag_for(session: Session, a_id: int, b_id: int) -> Flag | None:
     return session.scalars(select(Flag).where(Flag.a_id == a_id, Flag.b_id == b_id)).first()
 
 
-def delete_link(session: Session, link: ClaimLink) -> None:
-    """Remove a link that newer evidence made wrong; an untouched flag on it goes too."""
-    flag = flag_for(session, link.a_id, link.b_id)
-    if flag is not None and flag.status == "new" and all(r.reviewer == "claimtrack" for r in flag.reviews):
-        session.delete(flag)
-    session.execute(delete(ClaimLink).where(ClaimLink.id == link.id))
+def delete_links(session: Session, links: Sequence) -> None:
+    """Remove links that newer evidence made wrong (rows with ``id``, ``a_id``, ``b_id``);
+    a flag on one of them that nobody has touched goes too."""
+    if not links:
+        return
+    pairs = {(lk.a_id, lk.b_id) for lk in links}
+    flags = session.scalars(select(Flag).where(Flag.a_id.in_(sorted({a for a, _ in pairs})))
+                            .options(selectinload(Flag.reviews)))
+    for flag in flags:
+        if (flag.a_id, flag.b_id) in pairs and flag.status == "new" \
+                and all(r.reviewer == "claimtrack" for r in flag.reviews):
+            session.delete(flag)
+    session.flush()
+    ids = sorted({lk.id for lk in links})
+    for part in _chunks(ids):
+        session.connection().execute(delete(_LINKS).where(_LINKS.c.id.in_(part)))
 
 
 def rejections(session: Session, status: str | None = None) -> list[Rejection]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Iterable, Sequence
 
-from sqlalchemy import Select, and_, or_, select, union
+from sqlalchemy import Select, and_, insert, or_, select, union
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
-from store.models import Article, Claim, ClaimLink, Flag
-from store.repository import claims_query, links_query, pair_filters
+from store.models import Article, Claim, ClaimLink, Flag, Review
+from store.repository import claims_query, dialect_insert, links_query, pair_filters
 
 # IN lists are cut into chunks this long (SQLite caps bound parameters)
 CHUNK = 500
@@ -70,6 +70,41 @@ def flags_on_pair(session: Session, metric: str, originators: Iterable[str]) -> 
             # the caller may have added review rows in this transaction: see them
             .execution_options(populate_existing=True))
     return list(session.scalars(stmt))
+
+
+def flags_from(session: Session, a_ids: Iterable[int]) -> list[Flag]:
+    """The flags whose newer claim is one of ``a_ids``."""
+    ids = sorted(set(a_ids))
+    return [f for i in range(0, len(ids), CHUNK)
+            for f in session.scalars(select(Flag).where(Flag.a_id.in_(ids[i:i + CHUNK])))]
+
+
+def insert_flags(session: Session, rows: list[dict]) -> dict[tuple[int, int], int]:
+    """Insert new flags (insert-or-ignore on the pair); returns the id of each by (a_id, b_id)."""
+    if not rows:
+        return {}
+    table = Flag.__table__
+    stmt = dialect_insert(session)(table).on_conflict_do_nothing(index_elements=["a_id", "b_id"]).returning(table.c.a_id, table.c.b_id, table.c.id)
+    return {(a, b): i for a, b, i in session.connection().execute(stmt, rows)}
+
+
+def insert_reviews(session: Session, rows: list[dict]) -> None:
+    if rows:
+        session.connection().execute(insert(Review.__table__), rows)
+
+
+def metrics_reviewed_by_people(session: Session, a_ids: Iterable[int]) -> set[int]:
+    """Which of the claims ``a_ids`` are of a metric on which a person (not claimtrack)
+    has reviewed some flag: only there can a new flag be new evidence."""
+    reviewed = (select(Claim.metric).join(Flag, Flag.a_id == Claim.id).join(Review, Review.flag_id == Flag.id)
+                .where(Review.reviewer != "claimtrack").distinct())
+    metrics = set(session.scalars(reviewed))
+    if not metrics:
+        return set()
+    ids = sorted(set(a_ids))
+    return {i for j in range(0, len(ids), CHUNK)
+            for i, m in session.execute(select(Claim.id, Claim.metric).where(Claim.id.in_(ids[j:j + CHUNK])))
+            if m in metrics}
 
 
 def claim_with_article(session: Session, claim_id: int) -> Claim | None:

@@ -57,10 +57,12 @@ def test_window_and_chain_lookups_use_indexes(engine):
         probe_values = (probe.metric, probe.originator, probe.order_key, probe.id)
 
     def lookups(s):
-        c = s.get(Claim, probe_values[3])
-        repo.window_claims(s, c, 2)
-        repo.chain_window(s, probe_values[0], probe_values[1], probe_values[2], 25)
-        repo.chain_links_from(s, [probe_values[3]])
+        metric, who, key, claim_id = probe_values
+        repo.metric_span(s, metric, date(2023, 12, 30), date(2024, 1, 3))
+        repo.chain_span(s, metric, who, key, key, 25)
+        repo.chain_window(s, metric, who, key, 25)
+        repo.chain_links_from(s, [claim_id])
+        repo.articles_sharing_figures(s, {0: {("killed", 10, date(2024, 1, 1))}})
 
     found = [p for p in plans(engine, lookups) if "claims" in p]
     assert found

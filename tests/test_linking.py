@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from store.db import make_engine, session_scope, upgrade
-from store.models import ClaimLink
+from store.models import Claim, ClaimLink
 from worker.aliases import load_aliases
 from worker.core.types import ArticleIn
-from worker.pipeline import Config, ingest_one
+from worker.pipeline import Config, ingest_many, ingest_one
 
 
 def art(id, outlet, day, text, month=11):
@@ -157,24 +157,58 @@ STORY = [
 ]
 
 
+def originators(engine) -> set[tuple]:
+    with session_scope(engine) as s:
+        return {(c.article.ext_id, c.kind, c.value, c.originator) for c in s.scalars(select(Claim))}
+
+
+def in_batches(engine, articles, sizes) -> None:
+    """Ingest ``articles`` in transactions of the given sizes (``ingest_many``)."""
+    aliases, cfg, i = load_aliases(None), Config(), 0
+    for size in sizes:
+        outs = ingest_many(engine, articles[i:i + size], aliases, cfg)
+        assert {o.status for o in outs} <= {"stored", "known"}, [o.reason for o in outs]
+        i += size
+
+
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(min_value=0, max_value=10_000))
-def test_shuffled_ingestion_orders_give_identical_link_sets(tmp_path_factory, seed):
+def test_shuffled_orders_and_batches_give_identical_link_sets(tmp_path_factory, seed):
+    """One article per transaction in story order, or shuffled and cut into batches of
+    random sizes (one transaction each): the same links and originators."""
+    rng = random.Random(seed)
     order = STORY[:]
-    random.Random(seed).shuffle(order)
+    rng.shuffle(order)
+    sizes = []
+    while sum(sizes) < len(order):
+        sizes.append(rng.randint(1, len(order) - sum(sizes)))
     base = tmp_path_factory.mktemp("order")
     ref_engine = make_engine(f"sqlite:///{base / 'ref.db'}")
     shuf_engine = make_engine(f"sqlite:///{base / 'shuf.db'}")
     for e in (ref_engine, shuf_engine):
         upgrade(e.url.render_as_string())
     ingest(ref_engine, *STORY)
-    ingest(shuf_engine, *order)
+    in_batches(shuf_engine, order, sizes)
     try:
-        assert link_set(shuf_engine) == link_set(ref_engine)
+        assert link_set(shuf_engine) == link_set(ref_engine), sizes
+        assert originators(shuf_engine) == originators(ref_engine), sizes
         assert link_set(ref_engine)  # the story does link
     finally:
         ref_engine.dispose()
         shuf_engine.dispose()
+
+
+def test_the_whole_story_in_one_batch_links_like_one_article_at_a_time(engine, tmp_path):
+    one_by_one = make_engine(f"sqlite:///{tmp_path / 'one.db'}")
+    upgrade(one_by_one.url.render_as_string())
+    ingest(one_by_one, *STORY)
+    in_batches(engine, STORY[::-1], [len(STORY)])
+    try:
+        assert link_set(engine) == link_set(one_by_one)
+        assert originators(engine) == originators(one_by_one)
+        assert relations(engine)["repeats"] >= 2 and relations(engine)["updates"] >= 2
+    finally:
+        one_by_one.dispose()
 
 
 @pytest.mark.parametrize("n", [3])

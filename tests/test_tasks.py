@@ -112,6 +112,23 @@ def test_an_error_while_storing_is_recorded_as_failed_with_payload_and_traceback
         assert "Traceback" in rej.traceback and rej.origin == "nul.json"
 
 
+def test_an_article_failing_inside_a_batch_does_not_hold_back_the_others(db_url, engine, env):
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite stores NUL characters; PostgreSQL refuses them, which this test relies on")
+    aliases, cfg = env
+    batch = [{"id": "b1", "published": "2024-02-05", "text": TEXT},
+             {"id": "b2-nul", "text": "At least 40 people were injured, police said.\x00"},
+             {"id": "b3", "published": "2024-02-06", "text": TEXT.replace("12", "15")}]
+    # the batch's one transaction fails; each article is then tried in its own
+    assert tasks.ingest_payloads(engine, batch, aliases, cfg, ["f:1", "f:2", "f:3"]) == {"failed": 1, "stored": 2}
+    with session_scope(engine) as s:
+        assert sorted(s.scalars(select(Article.ext_id))) == ["b1", "b3"]
+        rej = s.scalars(select(Rejection)).one()
+        assert (rej.origin, rej.article, rej.status) == ("f:2", "b2-nul", "failed")
+        assert rej.reason.startswith("DataError") and "Traceback" in rej.traceback
+        assert s.scalar(select(func.count()).select_from(ClaimLink)) == 1  # 15 updates 12 (Red Cross)
+
+
 def test_failed_articles_are_listed_and_retried_once(cli_env, engine):
     with session_scope(engine) as s:
         s.add(Rejection(origin="wire.jsonl:3", article="w3", reason="OperationalError: server closed the connection",

@@ -125,7 +125,7 @@ def ingest(paths: tuple[str, ...], queue: bool, quiet: bool) -> None:
                 if out.status in ("rejected", "failed"):
                     problems.append((f"{item.origin} ({out.article})", out.reason or ""))
             else:
-                record_rejection(engine, item.origin, item.article, item.reason, item.payload)
+                record_rejection(engine, item.origin, item.article, item.reason, payload=item.payload)
                 stats["rejected"] += 1
                 problems.append((item.origin + (f" ({item.article})" if item.article else ""), item.reason))
             progress.advance(task)

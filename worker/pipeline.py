@@ -1,21 +1,22 @@
-"""The imperative shell: one transaction per article — load → core → persist.
+"""The imperative shell: load → core → persist, one transaction per batch of articles.
 
 The CLI and the Celery tasks both call these functions; neither holds logic of its own.
 """
 from __future__ import annotations
 
 import traceback as tb
-from collections import Counter
-from dataclasses import dataclass, field
-from datetime import date
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from typing import Callable, Iterable, Sequence
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from store import repository as repo
 from store.db import session_scope
-from store.models import Article, Claim, ClaimLink, utcnow
-from worker import settings
+from store.models import Article, Claim, utcnow
+from worker import review, settings
 from worker.core.fingerprint import content_hash, copy_similarity
 from worker.core.relate import Decision, Figure, chain_links, metric_key, originator, relate
 from worker.core.types import Aliases, ArticleIn
@@ -62,31 +63,48 @@ def order_key(as_of: date | None, published: date | None, value: int, chash: str
     return f"{d}|{p}|{min(value, 10**15 - 1):015d}|{chash[:24]}|{start:010d}"
 
 
-def _copy_rank(article: Article) -> tuple:
-    return (article.published or date.max, article.content_hash)
-
-
-def _outlet_name(article: Article) -> str | None:
-    return article.outlet.name if article.outlet else None
-
-
 # ---- linking ---------------------------------------------------------------------------
 
-def _apply(session: Session, d: Decision | None, cfg: Config, counter: Counter) -> None:
-    if d is None:
-        return
-    if repo.insert_ignore(session, ClaimLink, {"a_id": d.a, "b_id": d.b, "relation": d.relation,
-                                                "score": d.score, "reason": d.reason}, ["a_id", "b_id"]):
-        counter[d.relation] += 1
-        if d.relation in cfg.review_relations:
-            open_flag(session, d)
+# where a link change is counted: (key, a_id, b_id) with key a relation, "-relation" for a
+# link removed or "~old>new" for one changed
+Tally = Callable[[str, int, int], None]
 
 
-def open_flag(session: Session, d: Decision) -> None:
-    """Open a review flag for a link, or note new evidence on an existing one."""
-    from worker import review  # noqa: PLC0415 - review imports pipeline helpers
+def counting(counter: Counter) -> Tally:
+    """A tally that counts every change in ``counter``."""
+    return lambda key, _a, _b: counter.update((key,))
 
-    review.flag_link(session, d)
+
+def _add_links(session: Session, decided: Iterable[Decision], cfg: Config, tally: Tally) -> int:
+    """Insert links (pairs already linked are left as they are); flags the inserted ones
+    that need review. Returns how many were inserted."""
+    by_pair = {(d.a, d.b): d for d in decided}
+    inserted = repo.insert_links(session, [{"a_id": d.a, "b_id": d.b, "relation": d.relation, "score": d.score,
+                                            "reason": d.reason, "created_at": utcnow()} for d in by_pair.values()])
+    for pair in inserted:
+        tally(by_pair[pair].relation, *pair)
+    review.flag_links(session, [by_pair[p] for p in inserted if by_pair[p].relation in cfg.review_relations])
+    return len(inserted)
+
+
+def _reconcile(session: Session, have: Sequence, want: dict[tuple[int, int], Decision], cfg: Config,
+               tally: Tally) -> int:
+    """Make the links ``have`` (rows of ``repo.LINK_COLUMNS``) equal to ``want``; returns
+    how many changed."""
+    want = dict(want)
+    gone, changed = [], []
+    for link in have:
+        d = want.pop((link.a_id, link.b_id), None)
+        if d is None:
+            tally(f"-{link.relation}", link.a_id, link.b_id)
+            gone.append(link)
+        elif (d.relation, d.reason) != (link.relation, link.reason):
+            tally(f"~{link.relation}>{d.relation}", link.a_id, link.b_id)
+            repo.update_link(session, link.id, d.relation, d.score, d.reason)
+            changed.append(d)
+    repo.delete_links(session, gone)
+    review.flag_links(session, [d for d in changed if d.relation in cfg.review_relations])
+    return len(gone) + len(changed) + _add_links(session, want.values(), cfg, tally)
 
 
 # how far along an originator's chain a figure may look for its predecessor, stepping over
@@ -94,80 +112,86 @@ def open_flag(session: Session, d: Decision) -> None:
 CHAIN_REACH = 12
 
 
-def _reconcile(session: Session, have: list[ClaimLink], want: dict[tuple[int, int], Decision],
-               cfg: Config, counter: Counter) -> int:
-    """Make the links ``have`` equal to ``want``; returns how many changed."""
-    changed = 0
-    for link in have:
-        d = want.pop((link.a_id, link.b_id), None)
-        if d is None:
-            counter[f"-{link.relation}"] += 1
-            repo.delete_link(session, link)
-            changed += 1
-        elif (d.relation, d.reason) != (link.relation, link.reason):
-            counter[f"~{link.relation}>{d.relation}"] += 1
-            link.relation, link.score, link.reason = d.relation, d.score, d.reason
-            if d.relation in cfg.review_relations:
-                open_flag(session, d)
-            changed += 1
-    for d in want.values():
-        before = counter[d.relation]
-        _apply(session, d, cfg, counter)
-        changed += counter[d.relation] != before
-    session.flush()
-    return changed
-
-
-def sync_chain(session: Session, metric: str, originator: str, order_key: str, cfg: Config,
-               counter: Counter, claim: Claim | None = None) -> int:
-    """Recompute one originator's chain links around ``order_key`` (SPEC §3: repeats,
-    updates, revises_down to the latest earlier figure).
-
-    ``claim`` is a figure just placed there; without it, a figure just left. Either way
-    the figures after it may now have another predecessor, so their links are
-    recomputed too. Returns how many links changed.
-    """
-    # strict < and > around order_key: a claim leaving the chain is not in its own window
-    before, after = repo.chain_window(session, metric, originator, order_key, CHAIN_REACH)
-    chain = [Figure(*r) for r in before] + ([figure(claim)] if claim is not None else []) \
-        + [Figure(*r) for r in after]
-    targets = {r.id for r in after} | ({claim.id} if claim is not None else set())
-    decided = chain_links(chain, targets, cfg.window_days)
-    want = {(d.a, d.b): d for d in decided.values() if d is not None}
-    return _reconcile(session, repo.chain_links_from(session, sorted(targets)), want, cfg, counter)
-
-
-def cross_links(session: Session, claim: Claim, cfg: Config) -> dict[tuple[int, int], Decision]:
-    """``claim``'s links with other originators' figures of its metric in the time window."""
+def _cross_decisions(session: Session, figures: Sequence[Figure], cfg: Config) -> dict[tuple[int, int], Decision]:
+    """The links of ``figures`` with other originators' figures of their metric in the
+    time window (SPEC §3: agrees, contradicts); one indexed lookup per metric."""
+    span = timedelta(days=cfg.window_days)
+    by_metric: dict[str, list[Figure]] = defaultdict(list)
+    for f in figures:
+        if f.as_of is not None:
+            by_metric[f.metric].append(f)
     want = {}
-    me = figure(claim)
-    for row in repo.window_claims(session, claim, cfg.window_days):
-        other = Figure(*row)
-        newer, older = (me, other) if me.order_key > other.order_key else (other, me)
-        d = relate(newer, older, cfg.window_days)
-        if d is not None:
-            want[(d.a, d.b)] = d
+    for metric, mine in sorted(by_metric.items()):
+        others = [Figure(*r) for r in repo.metric_span(session, metric, min(f.as_of for f in mine) - span,
+                                                       max(f.as_of for f in mine) + span)]
+        for me in mine:
+            for other in others:
+                if other.originator == me.originator or abs((other.as_of - me.as_of).days) > cfg.window_days:
+                    continue
+                newer, older = (me, other) if me.order_key > other.order_key else (other, me)
+                d = relate(newer, older, cfg.window_days)
+                if d is not None:
+                    want[(d.a, d.b)] = d
     return want
 
 
+def link_claims(session: Session, figures: Sequence[Figure], cfg: Config, tally: Tally) -> int:
+    """Link stored claims into their metrics as if every claim had arrived in order (SPEC §3).
+
+    Per originator's chain, the span from the earliest to the latest of ``figures`` (and
+    ``CHAIN_REACH`` figures on either side) is read once, and the chain link of every
+    figure in it and just after it is recomputed: a figure placed late replaces the link
+    that jumped over it. Cross-originator links are added from one window per metric.
+    A batch of articles is linked in one pass. Returns how many links changed.
+    """
+    dated = [f for f in figures if f.as_of is not None]
+    if not dated:
+        return 0
+    session.flush()
+    chains: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for f in dated:
+        chains[(f.metric, f.originator)].append(f.order_key)
+    want: dict[tuple[int, int], Decision] = {}
+    targets: set[int] = set()
+    for (metric, who), keys in sorted(chains.items()):
+        lo = min(keys)
+        rows = repo.chain_span(session, metric, who, lo, max(keys), CHAIN_REACH)
+        moved = {r.id for r in rows if r.order_key >= lo}
+        decided = chain_links([Figure(*r) for r in rows], moved, cfg.window_days)
+        want.update({(d.a, d.b): d for d in decided.values() if d is not None})
+        targets |= moved
+    changed = _reconcile(session, repo.chain_links_from(session, sorted(targets)), want, cfg, tally)
+    return changed + _add_links(session, _cross_decisions(session, dated, cfg).values(), cfg, tally)
+
+
 def link_claim(session: Session, claim: Claim, cfg: Config, counter: Counter) -> None:
-    """Link ``claim`` into its metric as if every claim had arrived in order (SPEC §3)."""
-    if claim.as_of is None:
-        return
-    sync_chain(session, claim.metric, claim.originator, claim.order_key, cfg, counter, claim)
-    for d in cross_links(session, claim, cfg).values():
-        _apply(session, d, cfg, counter)
+    """Link one stored claim into its metric (see :func:`link_claims`)."""
+    link_claims(session, [figure(claim)], cfg, counting(counter))
+
+
+def sync_chain(session: Session, metric: str, originator: str, order_key: str, cfg: Config,
+               tally: Tally) -> int:
+    """Recompute the chain links after ``order_key`` in one originator's chain, which a
+    figure just left: its successors may now have another predecessor. Returns how many
+    links changed."""
+    # strict < and > around order_key: the figure leaving is not in its own window
+    before, after = repo.chain_window(session, metric, originator, order_key, CHAIN_REACH)
+    targets = {r.id for r in after}
+    decided = chain_links([Figure(*r) for r in (*before, *after)], targets, cfg.window_days)
+    want = {(d.a, d.b): d for d in decided.values() if d is not None}
+    return _reconcile(session, repo.chain_links_from(session, sorted(targets)), want, cfg, tally)
 
 
 def unlink_claim(session: Session, claim: Claim, cfg: Config, counter: Counter) -> None:
     """Take ``claim`` out of the link graph; its originator's chain closes over the gap."""
-    for link in repo.links_of(session, claim.id):
-        counter[f"-{link.relation}"] += 1
-        repo.delete_link(session, link)
-    session.flush()
+    tally = counting(counter)
+    links = repo.links_of(session, claim.id)
+    for link in links:
+        tally(f"-{link.relation}", link.a_id, link.b_id)
+    repo.delete_links(session, links)
     if claim.as_of is not None:
         # still stored until the caller moves or deletes it: its successors look past it
-        sync_chain(session, claim.metric, claim.originator, claim.order_key, cfg, counter)
+        sync_chain(session, claim.metric, claim.originator, claim.order_key, cfg, tally)
 
 
 def set_originator(session: Session, claim: Claim, new: str, cfg: Config, counter: Counter) -> bool:
@@ -183,35 +207,56 @@ def set_originator(session: Session, claim: Claim, new: str, cfg: Config, counte
 
 # ---- copies ----------------------------------------------------------------------------
 
-def resolve_copies(session: Session, article: Article, claims: list[Claim], cfg: Config,
-                   counter: Counter) -> Article:
-    """Find stored copies of ``article`` (syndication, light rewrites); return the original.
+def _copy_rank(article: Article) -> tuple:
+    return (article.published or date.max, article.content_hash)
 
-    The original is the earliest copy (published, then content hash), whatever order
-    they arrived in; unattributed figures in every copy originate with its outlet.
+
+def resolve_copies(session: Session, placed: Sequence[Placed], cfg: Config) -> bool:
+    """Find stored copies of the ``placed`` articles (syndication, light rewrites).
+
+    Candidates are the stored articles stating one of an article's figures (one query
+    for the batch), kept when their text is a near-duplicate. In a group of copies the
+    original is the earliest (published, then content hash), whatever order they
+    arrived in, and unattributed figures in every copy originate with its outlet.
+    Returns whether any claim moved to another originator.
     """
-    figures = [(c.kind, c.value, c.as_of) for c in claims]
-    copies = [a for a in repo.copy_candidates(session, article.id, figures)
-              if copy_similarity(a.text, article.text) > 0]
-    if not copies:
-        return article
-    group = [article, *copies]
-    original = min(group, key=_copy_rank)
-    owner = originator(None, _outlet_name(original))
-    for member in group:
-        want = None if member is original else original.id
-        if member.copy_of_id != want:
-            member.copy_of_id = want
-        for claim in repo.unattributed_claims(session, member.id):
-            if member is article:
-                claim.originator = owner  # not linked yet: the caller links it
-            else:
-                set_originator(session, claim, owner, cfg, counter)
-    session.flush()
-    return original
+    figures = {p.pk: set(sorted({(c.kind, c.value, c.as_of) for c in p.claims if c.as_of is not None})[:50])
+               for p in placed}
+    candidates = repo.articles_sharing_figures(session, figures)
+    if not candidates:
+        return False
+    texts = repo.copy_texts(session, {*candidates, *(o for os in candidates.values() for o in os)})
+    moved = False
+    for p in placed:
+        copies = sorted(o for o in candidates.get(p.pk, ()) if copy_similarity(texts[o], texts[p.pk]) > 0)
+        if not copies:
+            continue
+        group = repo.articles_by_id(session, [p.pk, *copies])
+        original = min(group, key=_copy_rank)
+        owner = originator(None, original.outlet.name if original.outlet else None)
+        for member in group:
+            want = None if member is original else original.id
+            if member.copy_of_id != want:
+                member.copy_of_id = want
+            for claim in repo.unattributed_claims(session, member.id):
+                moved |= set_originator(session, claim, owner, cfg, p.outcome.links)
+        session.flush()
+    return moved
 
 
-# ---- one article -----------------------------------------------------------------------
+# ---- articles --------------------------------------------------------------------------
+
+@dataclass
+class Placed:
+    """An article row just stored (or re-extracted) in this transaction, with its claims."""
+
+    pk: int
+    art: ArticleIn
+    chash: str
+    claims: list
+    outcome: Outcome
+    figures: list[Figure] = field(default_factory=list)
+
 
 def _lock_keys(claims) -> set[str]:
     """Metrics the claims touch, and their figures (copies of one story share figures)."""
@@ -224,70 +269,152 @@ def _lock_keys(claims) -> set[str]:
     return keys
 
 
-def _claim_rows(session: Session, row: Article, art: ArticleIn, claims) -> list[Claim]:
-    return [Claim(
-        article_id=row.id, kind=c.kind, value=c.value, qualifier=c.qualifier, low=c.low, high=c.high,
+def _claim_row(c, p: Placed, sources: dict[str, int]) -> dict:
+    return dict(
+        article_id=p.pk, kind=c.kind, value=c.value, qualifier=c.qualifier, low=c.low, high=c.high,
         scope=c.scope, period=c.period, subject=c.subject, subject_class=c.subject_class or "people",
-        location=c.location, region=c.region or "", source=c.source,
-        source_id=repo.source_id(session, c.source_canonical, c.source),
-        originator=originator(c.source_canonical, art.outlet), as_of=c.as_of,
+        location=c.location, region=c.region or "", source=c.source, source_id=sources.get(c.source_canonical),
+        originator=originator(c.source_canonical, p.art.outlet), as_of=c.as_of,
         quote=c.quote, start=c.start, end=c.end,
         metric=metric_key(c.kind, c.region, c.subject_class, c.scope, c.period),
-        order_key=order_key(c.as_of, art.published, c.value, row.content_hash, c.start)) for c in claims]
+        order_key=order_key(c.as_of, p.art.published, c.value, p.chash, c.start))
 
 
-def store_article(session: Session, art: ArticleIn, aliases: Aliases, cfg: Config,
-                  origin: str = "") -> Outcome:
-    """Store one article with its claims and links, inside the caller's transaction."""
+def place_claims(session: Session, placed: Sequence[Placed], cfg: Config) -> None:
+    """Store the claims of articles just stored, resolve copies, and link them (one pass).
+
+    The advisory locks on everything these claims touch are held by the caller.
+    """
+    seen: dict[str, set[str]] = defaultdict(set)
+    for p in placed:
+        for c in p.claims:
+            if c.source_canonical:
+                seen[c.source_canonical].add(c.source)
+    sources = repo.source_ids(session, seen)
+    rows = [(p, _claim_row(c, p, sources)) for p in placed for c in p.claims]
+    ids = repo.insert_claims(session, [r for _, r in rows])
+    owner: dict[int, Placed] = {}
+    for claim_id, (p, r) in zip(ids, rows):
+        p.figures.append(Figure(claim_id, r["kind"], r["value"], r["qualifier"], r["low"], r["high"], r["scope"],
+                                r["metric"], r["originator"], r["as_of"], r["order_key"]))
+        owner[claim_id] = p
+    if resolve_copies(session, placed, cfg):
+        now = repo.originators(session, owner)
+        for p in placed:
+            p.figures = [replace(f, originator=now[f.id]) for f in p.figures]
+    first = placed[0].outcome.links if placed else Counter()
+
+    def tally(key: str, a: int, b: int) -> None:
+        # a change counts for the article whose new claim caused it
+        p = owner.get(a) or owner.get(b)
+        (p.outcome.links if p else first).update((key,))
+
+    link_claims(session, [f for p in placed for f in p.figures], cfg, tally)
+
+
+def store_articles(session: Session, arts: Sequence[ArticleIn], aliases: Aliases, cfg: Config) -> list[Outcome]:
+    """Store articles with their claims and links, inside the caller's transaction.
+
+    A batch costs a few statements whatever its size: known articles are found by
+    content hash in one query, every advisory lock is taken in one sorted statement
+    before any insert, and articles, claims and links are inserted in one statement each.
+    Outcomes come back in the order of ``arts``; an article stated twice in the batch is
+    stored once.
+    """
     from worker.core.extract import extract
 
-    chash = content_hash(art.text)
-    if repo.article_by_hash(session, chash) is not None:
-        return Outcome(art.id, "known")
-    claims = extract(art, aliases)
+    hashes = [content_hash(a.text) for a in arts]
+    outcomes: list[Outcome | None] = [None] * len(arts)
+    known = repo.stored_hashes(session, hashes)
+    todo, claims = [], {}
+    for i, (art, chash) in enumerate(zip(arts, hashes)):
+        if chash in known:
+            outcomes[i] = Outcome(art.id, "known")
+        else:
+            known.add(chash)
+            todo.append(i)
+            claims[i] = extract(art, aliases)
     # every row this transaction may wait on is behind an advisory lock taken here, in
     # sorted order, before any insert: concurrent workers queue up instead of deadlocking
-    repo.lock_keys(session, _lock_keys(claims) | {f"article:{chash}", f"id:{art.id}", f"outlet:{art.outlet}"})
-    if repo.article_by_ext_id(session, art.id) is not None:
-        if repo.article_by_hash(session, chash) is not None:
-            return Outcome(art.id, "known")
-        return Outcome(art.id, "rejected", f"article id {art.id!r} is already stored with a different text")
-    out_id = repo.outlet_id(session, art.outlet)
-    if repo.article_by_outlet_url(session, out_id, art.url) is not None:
-        return Outcome(art.id, "rejected", f"url {art.url} of {art.outlet} is already stored with a different text")
-    # insert-or-ignore on the content hash: a copy of this task running at the same
-    # time stores the article once, the other finds it known
-    if not repo.insert_ignore(session, Article, {
-            "ext_id": art.id, "content_hash": chash, "outlet_id": out_id, "url": art.url,
-            "published": art.published, "title": art.title, "text": art.text,
-            "ingested_at": utcnow()}, ["content_hash"]):
-        return Outcome(art.id, "known")
-    row = repo.article_by_hash(session, chash)
-    outcome = Outcome(art.id, "stored", claims=len(claims), article_pk=row.id)
-    rows = _claim_rows(session, row, art, claims)
-    session.add_all(rows)
-    session.flush()
-    resolve_copies(session, row, rows, cfg, outcome.links)
-    for claim in sorted(rows, key=lambda r: r.order_key):
-        link_claim(session, claim, cfg, outcome.links)
-    return outcome
+    keys: set[str] = set()
+    for i in todo:
+        keys |= _lock_keys(claims[i]) | {f"article:{hashes[i]}", f"id:{arts[i].id}", f"outlet:{arts[i].outlet}"}
+    repo.lock_keys(session, keys)
+    ids = repo.hashes_of_ext_ids(session, [arts[i].id for i in todo])
+    outlets = repo.outlet_ids(session, [arts[i].outlet for i in todo])
+    urls = repo.stored_urls(session, [(outlets.get(arts[i].outlet), arts[i].url) for i in todo])
+    rows, pending = [], []
+    for i in todo:
+        art, chash = arts[i], hashes[i]
+        url = (outlets.get(art.outlet), art.url)
+        if art.id in ids:
+            outcomes[i] = Outcome(art.id, "known") if ids[art.id] == chash else \
+                Outcome(art.id, "rejected", f"article id {art.id!r} is already stored with a different text")
+            continue
+        if url in urls:
+            outcomes[i] = Outcome(art.id, "rejected",
+                                  f"url {art.url} of {art.outlet} is already stored with a different text")
+            continue
+        ids[art.id] = chash
+        if url[0] is not None and url[1] is not None:
+            urls.add(url)
+        rows.append({"ext_id": art.id, "content_hash": chash, "outlet_id": url[0], "url": art.url,
+                     "published": art.published, "title": art.title, "text": art.text, "copy_of_id": None,
+                     "ingested_at": utcnow()})
+        pending.append(i)
+    # insert-or-ignore on the content hash: a copy of this task running at the same time
+    # stores an article once, the other finds it known
+    stored = repo.insert_articles(session, rows)
+    placed = []
+    for i in pending:
+        pk = stored.get(hashes[i])
+        if pk is None:
+            outcomes[i] = Outcome(arts[i].id, "known")
+            continue
+        outcomes[i] = Outcome(arts[i].id, "stored", claims=len(claims[i]), article_pk=pk)
+        placed.append(Placed(pk, arts[i], hashes[i], claims[i], outcomes[i]))
+    place_claims(session, placed, cfg)
+    return outcomes
+
+
+def store_article(session: Session, art: ArticleIn, aliases: Aliases, cfg: Config) -> Outcome:
+    """Store one article with its claims and links, inside the caller's transaction."""
+    return store_articles(session, [art], aliases, cfg)[0]
+
+
+def ingest_many(engine: Engine, arts: Sequence[ArticleIn], aliases: Aliases, cfg: Config,
+                origins: Sequence[str] | None = None, reraise: tuple[type[BaseException], ...] = ()) -> list[Outcome]:
+    """Store articles in one transaction; failures are recorded, never raised past here.
+
+    When the transaction fails, each article is tried again in a transaction of its own,
+    so one bad article is recorded as failed (with its payload and a traceback summary)
+    and the others are stored. Exceptions of the types in ``reraise`` (e.g. the transient
+    errors a queue task retries) propagate instead, with nothing stored.
+    """
+    origins = list(origins or ())
+    origins += [""] * (len(arts) - len(origins))
+    try:
+        with session_scope(engine) as session:
+            outcomes = store_articles(session, arts, aliases, cfg)
+        for out, origin in zip(outcomes, origins):
+            if out.status == "rejected":
+                record_rejection(engine, origin or out.article, out.article, out.reason)
+        return outcomes
+    except reraise:
+        raise
+    except Exception as e:  # noqa: BLE001 - recorded with its traceback, the run goes on
+        if len(arts) > 1:
+            return [ingest_many(engine, [a], aliases, cfg, [o], reraise)[0] for a, o in zip(arts, origins)]
+        art = arts[0]
+        reason = f"{type(e).__name__}: {e}".splitlines()[0][:500]
+        record_rejection(engine, origins[0] or art.id, art.id, reason, payload=article_payload(art),
+                         traceback=tb.format_exc()[-4000:], status="failed")
+        return [Outcome(art.id, "failed", reason)]
 
 
 def ingest_one(engine: Engine, art: ArticleIn, aliases: Aliases, cfg: Config, origin: str = "") -> Outcome:
-    """One article, one transaction. Failures are recorded, never raised past here."""
-    try:
-        with session_scope(engine) as session:
-            outcome = store_article(session, art, aliases, cfg, origin)
-            if outcome.status == "rejected":
-                repo.record_rejection(session, origin or art.id, art.id, outcome.reason)
-            return outcome
-    except Exception as e:  # noqa: BLE001 - recorded with its traceback, the run goes on
-        reason = f"{type(e).__name__}: {e}".splitlines()[0][:500]
-        with session_scope(engine) as session:
-            repo.record_rejection(session, origin or art.id, art.id, reason,
-                                  payload=article_payload(art), traceback=tb.format_exc()[-4000:],
-                                  status="failed")
-        return Outcome(art.id, "failed", reason)
+    """One article, one transaction (see :func:`ingest_many`)."""
+    return ingest_many(engine, [art], aliases, cfg, [origin])[0]
 
 
 def article_payload(art: ArticleIn) -> dict:
@@ -297,10 +424,15 @@ def article_payload(art: ArticleIn) -> dict:
             "title": art.title, "text": art.text}
 
 
-def record_rejection(engine: Engine, origin: str, article: str | None, reason: str,
-                     payload: dict | None = None) -> None:
+def record_rejection(engine: Engine, origin: str, article: str | None, reason: str, *,
+                     payload: dict | None = None, traceback: str | None = None, status: str = "rejected") -> None:
+    """Record a rejection or failure, in its own transaction, unless the same one is
+    recorded already (a message delivered twice, a file ingested twice)."""
+    article = article[:255] if article else article  # the column's width; an over-long id is itself the error
     with session_scope(engine) as session:
-        repo.record_rejection(session, origin, article, reason, payload=payload)
+        if not repo.rejection_recorded(session, origin, article, reason, status):
+            repo.record_rejection(session, origin, article, reason, payload=payload, traceback=traceback,
+                                  status=status)
 
 
 # ---- re-processing and re-checks ---------------------------------------------------------
@@ -312,15 +444,17 @@ def relink(session: Session, claim: Claim, cfg: Config, counter: Counter) -> int
     re-linking every claim of a window fixes the window. Idempotent: a second run
     changes nothing. Returns how many links changed.
     """
+    tally = counting(counter)
     if claim.as_of is None:
-        return _reconcile(session, repo.links_of(session, claim.id), {}, cfg, counter)
+        return _reconcile(session, repo.links_of(session, claim.id), {}, cfg, tally)
+    me = figure(claim)
     before, _ = repo.chain_window(session, claim.metric, claim.originator, claim.order_key, CHAIN_REACH)
-    decided = chain_links([*(Figure(*r) for r in before), figure(claim)], {claim.id}, cfg.window_days)
+    decided = chain_links([*(Figure(*r) for r in before), me], {claim.id}, cfg.window_days)
     want = {(d.a, d.b): d for d in decided.values() if d is not None}
-    want.update(cross_links(session, claim, cfg))
+    want.update(_cross_decisions(session, [me], cfg))
     have = [lk for lk in repo.links_of(session, claim.id)
             if lk.a_id == claim.id or lk.relation not in repo.CHAIN_RELATIONS]
-    return _reconcile(session, have, want, cfg, counter)
+    return _reconcile(session, have, want, cfg, tally)
 
 
 def reprocess_article(session: Session, article_pk: int, aliases: Aliases, cfg: Config) -> Outcome | None:
@@ -333,23 +467,19 @@ def reprocess_article(session: Session, article_pk: int, aliases: Aliases, cfg: 
     row = session.get(Article, article_pk)
     if row is None:
         return None
-    counter: Counter = Counter()
-    for claim in list(row.claims):
-        unlink_claim(session, claim, cfg, counter)
-        session.delete(claim)
-    session.flush()
-    session.expire(row, ["claims"])
     art = ArticleIn(id=row.ext_id, text=row.text, title=row.title, url=row.url,
                     outlet=row.outlet.name if row.outlet else None, published=row.published)
     claims = extract(art, aliases)
-    repo.lock_keys(session, _lock_keys(claims))
-    rows = _claim_rows(session, row, art, claims)
-    session.add_all(rows)
+    old = list(row.claims)
+    repo.lock_keys(session, _lock_keys([*old, *claims]))
+    outcome = Outcome(row.ext_id, "stored", claims=len(claims), article_pk=row.id)
+    for claim in old:
+        unlink_claim(session, claim, cfg, outcome.links)
+        session.delete(claim)
     session.flush()
-    resolve_copies(session, row, rows, cfg, counter)
-    for claim in sorted(rows, key=lambda r: r.order_key):
-        link_claim(session, claim, cfg, counter)
-    return Outcome(row.ext_id, "stored", claims=len(rows), links=counter, article_pk=row.id)
+    session.expire(row, ["claims"])
+    place_claims(session, [Placed(row.id, art, row.content_hash, claims, outcome)], cfg)
+    return outcome
 
 
 def recheck(session: Session, since: date, cfg: Config) -> tuple[int, int, Counter]:

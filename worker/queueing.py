@@ -116,7 +116,7 @@ def enqueue_paths(paths: Iterable[str], url: str | None = None, size: int = BATC
             if isinstance(item, Parsed):
                 yield article_payload(item.article), item.origin
             else:
-                record_rejection(engine, item.origin, item.article, item.reason, item.payload)
+                record_rejection(engine, item.origin, item.article, item.reason, payload=item.payload)
                 rejected.append((item.origin + (f" ({item.article})" if item.article else ""), item.reason))
 
     enqueued = enqueue_payloads(valid(), url, size)

@@ -12,6 +12,7 @@ dismissed one is reopened as ``new``) and the new flag names the earlier one.
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Iterable
 
 from sqlalchemy.orm import Session
 
@@ -31,25 +32,42 @@ class ReviewError(ValueError):
 
 # ---- flags opened by the pipeline -------------------------------------------------------------
 
-def flag_link(session: Session, d: Decision) -> Flag:
-    """Open a flag for link ``d`` (idempotent: a pair has one flag), or note changed evidence.
+def flag_links(session: Session, decisions: Iterable[Decision]) -> None:
+    """Open a flag for each link in ``decisions`` (idempotent: a pair has one flag), or
+    note changed evidence on the flag it has.
 
     A flag that already exists keeps its status when its relation or reason changes
-    (a re-check never reopens what a reviewer closed); the change is recorded.
+    (a re-check never reopens what a reviewer closed); the change is recorded. New
+    flags are inserted together; only those on a metric where a person has reviewed a
+    flag before can be new evidence for it (:func:`note_new_evidence`).
     """
-    flag = repo.flag_for(session, d.a, d.b)
-    if flag is None:
-        repo.insert_ignore(session, Flag, {"a_id": d.a, "b_id": d.b, "relation": d.relation,
-                                           "reason": d.reason, "status": "new"}, ["a_id", "b_id"])
-        flag = repo.flag_for(session, d.a, d.b)
-        session.add(Review(flag_id=flag.id, status="new", note=f"opened: {d.reason}", reviewer=SYSTEM))
-        session.flush()
-        note_new_evidence(session, flag)
-    elif flag.relation != d.relation or flag.reason != d.reason:
-        flag.relation, flag.reason, flag.updated_at = d.relation, d.reason, utcnow()
-        session.add(Review(flag_id=flag.id, status=flag.status, note=f"evidence changed: {d.reason}",
-                           reviewer=SYSTEM))
-    return flag
+    wanted = {(d.a, d.b): d for d in decisions}
+    if not wanted:
+        return
+    session.flush()
+    existing = {(f.a_id, f.b_id): f for f in rq.flags_from(session, {a for a, _ in wanted}) if (f.a_id, f.b_id) in wanted}
+    for pair, flag in existing.items():
+        d = wanted[pair]
+        if flag.relation != d.relation or flag.reason != d.reason:
+            flag.relation, flag.reason, flag.updated_at = d.relation, d.reason, utcnow()
+            session.add(Review(flag_id=flag.id, status=flag.status, note=f"evidence changed: {d.reason}",
+                               reviewer=SYSTEM))
+    new = [d for pair, d in sorted(wanted.items()) if pair not in existing]
+    opened = rq.insert_flags(session, [{"a_id": d.a, "b_id": d.b, "relation": d.relation, "reason": d.reason,
+                                        "status": "new"} for d in new])
+    rq.insert_reviews(session, [{"flag_id": opened[(d.a, d.b)], "status": "new", "note": f"opened: {d.reason}",
+                                 "reviewer": SYSTEM} for d in new if (d.a, d.b) in opened])
+    reviewed = rq.metrics_reviewed_by_people(session, {a for a, _ in opened}) if opened else set()
+    for (a, _b), flag_id in sorted(opened.items()):
+        if a in reviewed:
+            note_new_evidence(session, session.get(Flag, flag_id))
+    session.flush()
+
+
+def flag_link(session: Session, d: Decision) -> Flag:
+    """Open (or note changed evidence on) the flag of one link; returns the flag."""
+    flag_links(session, [d])
+    return repo.flag_for(session, d.a, d.b)
 
 
 def _utc(dt: datetime) -> datetime:

@@ -25,12 +25,14 @@ from sqlalchemy import Engine, select
 
 from store import repository as repo
 from store.db import engine_for, session_scope
-from store.models import Article, Claim, Recheck, Rejection, utcnow
+from store.models import Article, Claim, Recheck, utcnow
 from worker import settings
 from worker.celery_app import app
 from worker.core.types import Aliases, ArticleIn
 from worker.inputs import BadArticle, article_from_payload
-from worker.pipeline import Config, Outcome, article_payload, recheck, reprocess_article, store_article
+from worker.pipeline import (
+    Config, Outcome, article_payload, ingest_many, recheck, record_rejection, reprocess_article,
+)
 
 log = logging.getLogger(__name__)
 
@@ -61,46 +63,45 @@ def summary(outcome: Outcome) -> dict:
 
 def record_once(engine: Engine, origin: str, article: str | None, reason: str, *, payload=None,
                 traceback: str | None = None, status: str = "rejected") -> None:
-    """Record a rejection or failure unless the same one is already recorded.
-
-    A message delivered twice (a worker lost after the commit, before the ack) must not
-    list the same bad article twice.
-    """
-    article = article[:255] if article else article  # the column's width; an over-long id is itself the error
-    with session_scope(engine) as session:
-        seen = session.scalar(select(Rejection.id).where(
-            Rejection.origin == origin[:2048], Rejection.reason == reason, Rejection.status == status,
-            Rejection.article.is_(None) if article is None else Rejection.article == article).limit(1))
-        if seen is None:
-            repo.record_rejection(session, origin, article, reason, payload=payload,
-                                  traceback=traceback, status=status)
+    """Record a rejection or failure unless the same one is already recorded: a message
+    delivered twice (a worker lost after the commit, before the ack) must not list the
+    same bad article twice."""
+    record_rejection(engine, origin, article, reason, payload=payload, traceback=traceback, status=status)
 
 
-def store_once(engine: Engine, art: ArticleIn, aliases: Aliases, cfg: Config, origin: str) -> Outcome:
-    """Store one article in one transaction, like ``pipeline.ingest_one``, except that
-    transient errors propagate so the task is retried instead of recorded as failed.
+def _valid(engine: Engine, payload, origin: str) -> ArticleIn | dict:
+    """The article of one SPEC §1 payload, or (recorded) the summary of its rejection."""
+    try:
+        return article_from_payload(payload, max_bytes=settings.max_article_bytes())
+    except BadArticle as e:
+        art_id = payload.get("id") if isinstance(payload, dict) else None
+        record_once(engine, origin, str(art_id) if art_id else None, str(e),
+                    payload=payload if isinstance(payload, dict) else None)
+        return {"article": art_id, "status": "rejected", "reason": str(e)}
 
-    Any other error is recorded as a failure with the payload and a traceback summary
-    (``claimtrack failed`` lists it, ``claimtrack failed --retry`` enqueues it again).
-    A soft time limit is recorded the same way and then re-raised, so a batch stops.
+
+def store_batch(engine: Engine, arts: list[ArticleIn], aliases: Aliases, cfg: Config, origins: list[str],
+                defer=None) -> list[Outcome]:
+    """Store valid articles in one transaction (``pipeline.ingest_many``); transient
+    errors propagate so the task is retried, anything else is recorded per article.
+
+    When the soft time limit interrupts a batch, nothing of it is stored: with ``defer``
+    its articles are handed back one per message (``defer(payloads, origins)``, so a
+    slow article meets the limit alone) and reported as deferred. A single article that
+    meets the limit is recorded as failed and the limit re-raised.
     """
     try:
-        with session_scope(engine) as session:
-            outcome = store_article(session, art, aliases, cfg, origin)
-        if outcome.status == "rejected":
-            record_once(engine, origin or art.id, art.id, outcome.reason)
-        return outcome
-    except TRANSIENT:
+        return ingest_many(engine, arts, aliases, cfg, origins, reraise=(*TRANSIENT, SoftTimeLimitExceeded))
+    except SoftTimeLimitExceeded:
+        if len(arts) > 1 and defer is not None:
+            for art, origin in zip(arts, origins):
+                defer([article_payload(art)], [origin])
+            return [Outcome(a.id, "deferred") for a in arts]
+        for art, origin in zip(arts, origins):
+            record_once(engine, origin or art.id, art.id,
+                        "took longer than the task's soft time limit; retry it or split the article",
+                        payload=article_payload(art), traceback=tb.format_exc()[-4000:], status="failed")
         raise
-    except Exception as e:  # noqa: BLE001 - recorded with its traceback; the queue goes on
-        reason = f"{type(e).__name__}: {e}".splitlines()[0][:500]
-        if isinstance(e, SoftTimeLimitExceeded):
-            reason = "took longer than the task's soft time limit; retry it or split the article"
-        record_once(engine, origin or art.id, art.id, reason, payload=article_payload(art),
-                    traceback=tb.format_exc()[-4000:], status="failed")
-        if isinstance(e, SoftTimeLimitExceeded):
-            raise
-        return Outcome(art.id, "failed", reason)
 
 
 def ingest_payload(engine: Engine, payload, aliases: Aliases, cfg: Config, origin: str = "") -> dict:
@@ -112,22 +113,18 @@ def ingest_payload(engine: Engine, payload, aliases: Aliases, cfg: Config, origi
     "status": "known"}``.
     """
     origin = origin or QUEUE_ORIGIN
-    try:
-        art = article_from_payload(payload, max_bytes=settings.max_article_bytes())
-    except BadArticle as e:
-        art_id = payload.get("id") if isinstance(payload, dict) else None
-        record_once(engine, origin, str(art_id) if art_id else None, str(e),
-                    payload=payload if isinstance(payload, dict) else None)
-        return {"article": art_id, "status": "rejected", "reason": str(e)}
-    return summary(store_once(engine, art, aliases, cfg, origin))
+    art = _valid(engine, payload, origin)
+    if isinstance(art, dict):
+        return art
+    return summary(store_batch(engine, [art], aliases, cfg, [origin])[0])
 
 
 def ingest_payloads(engine: Engine, payloads: list, aliases: Aliases, cfg: Config,
                     origins: list[str] | None = None, defer=None) -> dict:
-    """Store a batch of payloads, each in its own transaction; returns counts by status.
+    """Store a batch of payloads in one transaction; returns counts by status.
 
-    When the soft time limit interrupts the batch, the articles not yet tried are handed
-    to ``defer(payloads, origins)`` (the task enqueues them again) instead of being lost.
+    Bad payloads are recorded and left out; if the transaction fails, each article is
+    tried alone so one bad article does not hold back the others (``store_batch``).
     """
     if not isinstance(payloads, list):
         record_once(engine, QUEUE_ORIGIN, None, f"a batch is a JSON list of articles, got {type(payloads).__name__}")
@@ -135,16 +132,16 @@ def ingest_payloads(engine: Engine, payloads: list, aliases: Aliases, cfg: Confi
     origins = list(origins or [])
     origins += [""] * (len(payloads) - len(origins))
     counts: Counter = Counter()
-    for i, (payload, origin) in enumerate(zip(payloads, origins)):
-        try:
-            counts[ingest_payload(engine, payload, aliases, cfg, origin)["status"]] += 1
-        except SoftTimeLimitExceeded:
-            counts["failed"] += 1
-            rest = payloads[i + 1:]
-            if rest and defer is not None:
-                defer(rest, origins[i + 1:])
-                counts["deferred"] += len(rest)
-            break
+    arts, arts_origins = [], []
+    for payload, origin in zip(payloads, origins):
+        art = _valid(engine, payload, origin or QUEUE_ORIGIN)
+        if isinstance(art, dict):
+            counts["rejected"] += 1
+        else:
+            arts.append(art)
+            arts_origins.append(origin or QUEUE_ORIGIN)
+    if arts:
+        counts.update(out.status for out in store_batch(engine, arts, aliases, cfg, arts_origins, defer))
     return dict(sorted(counts.items()))
 
 
@@ -277,7 +274,7 @@ def ingest_article(payload: dict, origin: str = "") -> dict:
 @app.task(name="claimtrack.ingest_batch", base=ClaimtrackTask, bind=True, acks_late=True,
           reject_on_worker_lost=True, soft_time_limit=300, time_limit=330, **RETRY)
 def ingest_batch(self, payloads: list, origins: list | None = None) -> dict:
-    """Store a small batch of articles, one transaction each; returns counts by status."""
+    """Store a batch of articles in one transaction; returns counts by status."""
     engine, aliases, cfg = _runtime()
 
     def defer(rest, rest_origins):

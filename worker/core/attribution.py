@@ -33,18 +33,18 @@ _ABBR_DOT = r"(?<=[A-Z])\.|(?<=\bDr)\.|(?<=\bMr)\.|(?<=\bMs)\.|(?<=\bGen)\.|(?<=
 _TAIL = rf"(?P<src>(?:[^,;:!?\n.\"“”()]|{_ABBR_DOT}|\([^()\n]{{1,60}}\))+)"
 _APPOSITIVE = r"(?P<app>,\s+(?:Dr\.\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}(?=\s*[.;]?\s*$))?"
 
-ACCORDING_RE = re.compile(rf"\b(?:according\s+to|citing|cited\s+by|per)\s+{_TAIL}{_APPOSITIVE}", re.I)
+ACCORDING_RE = re.compile(rf"\b(?:according\s+to|citing|cited\s+by|per)\s+{_TAIL}{_APPOSITIVE}", re.IGNORECASE)
 BY_RE = re.compile(
     rf"\b(?:announced|reported|confirmed|said|stated|released|published|issued|given|provided|compiled|recorded"
     rf"|claimed|cited|estimated|put\s+forward|shared|passed|leaked)"
-    rf"\b(?P<via>[^.;\n]{{0,40}}?)\bby\s+{_TAIL}", re.I)
+    rf"\b(?P<via>[^.;\n]{{0,40}}?)\bby\s+{_TAIL}", re.IGNORECASE)
 # "provided to AFP by a source", "leaked to reporters by an official": who handed the
 # figure over, not whose figure it is
-_CONDUIT_RE = re.compile(r"^\s*(?:to|with)\s", re.I)
+_CONDUIT_RE = re.compile(r"^\s*(?:to|with)\s", re.IGNORECASE)
 FIGURES_FROM_RE = re.compile(
     rf"\b(?:figures|data|statistics|estimates|numbers|tally|count|report|reports|assessment|analysis|study"
     rf"|information|information\s+from|records)\s+"
-    rf"(?:released\s+|published\s+|issued\s+|compiled\s+)?(?:from|by|of)\s+{_TAIL}", re.I)
+    rf"(?:released\s+|published\s+|issued\s+|compiled\s+)?(?:from|by|of)\s+{_TAIL}", re.IGNORECASE)
 POSSESSIVE_RE = re.compile(
     r"(?P<src>(?:the\s+)?(?:[A-Z][\w.&-]*\s+){0,5}[A-Z][\w.&-]*)['’]s?\s+(?:latest\s+|new\s+|own\s+|official\s+|daily\s+)?"
     r"(?:figures|data|tally|count|statistics|report|estimate|toll|update|numbers)\b")
@@ -52,19 +52,19 @@ POSSESSIVE_RE = re.compile(
 SAY_RE = re.compile(rf"\b(?:(?:has|have|had|also|further|later|then|sadly|officially|previously|initially|"
                     rf"separately|recently|earlier|now|again|publicly|formally|just)\s+)*(?:{SAY_VERBS})\b")
 SAID_X_RE = re.compile(
-    rf"(?:[,”\"’]\s*|^)(?:said|says|added|told|reported|wrote)\s+(?P<src>(?:the\s+)?[A-Za-z][^,.;:!?\n\"“”]{{1,80}})")
+    r"(?:[,”\"’]\s*|^)(?:said|says|added|told|reported|wrote)\s+(?P<src>(?:the\s+)?[A-Za-z][^,.;:!?\n\"“”]{1,80})")
 HEADLINE_RE = re.compile(
     r"(?:(?::|\s[-–—|])\s*(?P<a>[A-Z][\w .’'&()-]{1,50}?)\s*$)"
     r"|(?:,\s*(?P<b>[A-Z][\w .’'&()-]{1,50}?)\s+(?:says?|reports?|confirms?)\s*$)")
 _DIGIT_RE = re.compile(r"\d")
-_NOT_SAID_X_RE = re.compile(r"(?:on|in|at|that|this|last|it|he|she|they|to|of|as|by|with|from)\b", re.I)
+_NOT_SAID_X_RE = re.compile(r"(?:on|in|at|that|this|last|it|he|she|they|to|of|as|by|with|from)\b", re.IGNORECASE)
 _CLAUSE_CUT_RE = re.compile(r"[,;:“”\"()—–]|\s-\s|\bthat\b|\bwhile\b|\band\s+(?=[a-z]+\s+(?:said|says))|\bbut\b",
-                            re.I)
+                            re.IGNORECASE)
 _TRIM_TAIL_RE = re.compile(
     r"\s+(?:on|last|this|early|late|in\s+(?:a|its|his|her|their)|at\s+a|as\s+of|which|(?-i:who)|when|to|after|"
-    r"earlier|yesterday|today|tonight|citing|via|through|over|from\s+\w+day)\b.*$", re.I)
+    r"earlier|yesterday|today|tonight|citing|via|through|over|from\s+\w+day)\b.*$", re.IGNORECASE)
 _LEAD_TRIM_RE = re.compile(
-    r"^(?:(?:in|on)\s+(?:a|its|the)\s+[\w\s]{0,30}?,\s*)?(?:(?:and|but|as|while|also|however|meanwhile)\s+)+", re.I)
+    r"^(?:(?:in|on)\s+(?:a|its|the)\s+[\w\s]{0,30}?,\s*)?(?:(?:and|but|as|while|also|however|meanwhile)\s+)+", re.IGNORECASE)
 _PRONOUNS = frozenset({"it", "they", "he", "she", "the ministry", "ministry", "the office", "the agency",
                        "the organisation", "the organization", "the report", "the ngo", "the group",
                        "the statement", "the spokesman", "the spokesperson", "the army", "the military",
@@ -73,13 +73,13 @@ _PRONOUNS = frozenset({"it", "they", "he", "she", "the ministry", "ministry", "t
 _NOT_SOURCE_RE = re.compile(
     r"\d|\b(?:killed|wounded|injured|died|dead|people|were|was|is|are|been|have|has|had|this|there|which|"
     r"what|when|where|we|i|you|witnesses|residents|survivors|families|one|some|many|others)\b"
-    r"|(?-i:\bwho\b)", re.I)  # "WHO" is a source, "who" is not
+    r"|(?-i:\bwho\b)", re.IGNORECASE)  # "WHO" is a source, "who" is not
 _SOURCE_HEAD_RE = re.compile(
     r"\b(?:ministry|officials?|authorities|spokes(?:man|woman|person)|agency|office|police|army|military|"
     r"government|media|sources|rescuers|medics|doctors|monitors?|observatory|report|agencies|organi[sz]ation)\b",
-    re.I)
+    re.IGNORECASE)
 _GENERIC_HEALTH_RE = re.compile(r"\b(?:health|medical)\s+(?:ministry|authorit|officials|services|department)"
-                                r"|\bministry\s+of\s+(?:public\s+)?health\b", re.I)
+                                r"|\bministry\s+of\s+(?:public\s+)?health\b", re.IGNORECASE)
 _DEMONYMS = {
     "palestinian": "Palestinian", "israeli": "Israeli", "israel": "Israeli", "sudanese": "Sudan",
     "sudan": "Sudan", "syrian": "Syrian", "syria": "Syrian", "turkish": "Turkish", "turkey": "Turkish",
@@ -92,8 +92,8 @@ _DEMONYMS = {
 }
 _GOV_ROLE_RE = re.compile(r"\b(?:president|prime\s+minister|vice\s+president|minister|government|govt|cabinet|"
                           r"foreign\s+ministry|interior\s+ministry|presidency|officials|authorities|state\s+media|"
-                          r"state\s+news|spokes(?:man|woman|person)\s+for\s+the\s+government)\b", re.I)
-_MILITARY_RE = re.compile(r"\b(?:army|military|armed\s+forces|defen[cs]e\s+forces|defen[cs]e\s+ministry)\b", re.I)
+                          r"state\s+news|spokes(?:man|woman|person)\s+for\s+the\s+government)\b", re.IGNORECASE)
+_MILITARY_RE = re.compile(r"\b(?:army|military|armed\s+forces|defen[cs]e\s+forces|defen[cs]e\s+ministry)\b", re.IGNORECASE)
 # region -> the prefix news uses for its health ministry
 _MINISTRY_PREFIX = {"Gaza Strip": "Gaza", "West Bank": "Palestinian", "Palestinian territories": "Palestinian"}
 
@@ -293,11 +293,7 @@ def find_attributions(text: str, start: int, end: int, headline: bool = False) -
 
 
 # a source phrase made only of these names no one: "the latest data", "the", "new figures"
-_GENERIC_WORDS = frozenset("""
-the a an its their his her our this that these those latest new recent official officially preliminary
-updated final initial available current previous first last data figures figure information numbers
-statistics estimates estimate count counts tally tallies report reports records toll tolls
-""".split())
+_GENERIC_WORDS = frozenset(["the", "a", "an", "its", "their", "his", "her", "our", "this", "that", "these", "those", "latest", "new", "recent", "official", "officially", "preliminary", "updated", "final", "initial", "available", "current", "previous", "first", "last", "data", "figures", "figure", "information", "numbers", "statistics", "estimates", "estimate", "count", "counts", "tally", "tallies", "report", "reports", "records", "toll", "tolls"])
 
 
 _LOWER_WORD_RE = re.compile(r"[a-z]+")
@@ -344,11 +340,11 @@ def _last_cut(seg: str, lo: int, hi: int) -> int:
 
 
 _NAME_START_RE = re.compile(r"\s*(?:Dr\.?\s+)?[A-Z]")
-_ROLE_START_RE = re.compile(r"\s*(?:the|a|an)\s", re.I)
+_ROLE_START_RE = re.compile(r"\s*(?:the|a|an)\s", re.IGNORECASE)
 _DIGIT_TOKEN_RE = re.compile(r"\S*\d\S*\s*")
 _WHEN_TAIL_RE = re.compile(
     r"\s+(?:on|last|this|early|late|earlier|also)(?:\s+(?:monday|tuesday|wednesday|thursday|friday|"
-    r"saturday|sunday|week|month|night|morning|evening|today|yesterday))?\s*$", re.I)
+    r"saturday|sunday|week|month|night|morning|evening|today|yesterday))?\s*$", re.IGNORECASE)
 _CAPITAL_RE = re.compile(r"\b[A-Z]")
 
 
@@ -523,8 +519,8 @@ def _refine_government(low: str, canon: str | None, index: SourceIndex) -> str |
     return canon
 
 
-_ARTICLE_I_RE = re.compile(r"^(?:the|a|an)\s+", re.I)
-_FIGURES_OF_RE = re.compile(r"^(?:estimates|figures|data|reports?|statistics)\s+(?:from|by|of)\s+(?:the\s+)?", re.I)
+_ARTICLE_I_RE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_FIGURES_OF_RE = re.compile(r"^(?:estimates|figures|data|reports?|statistics)\s+(?:from|by|of)\s+(?:the\s+)?", re.IGNORECASE)
 
 
 def _short_name(raw: str) -> str:
