@@ -8,6 +8,7 @@ snapshots) are shared with tests/test_queue_faults.py and bench/bench_queue.py.
 from __future__ import annotations
 
 import json
+import math
 import os
 import random
 import signal
@@ -22,6 +23,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import ROOT, SEEDS, fresh_postgres
+from worker.settings import batch_size
 
 REDIS_URL = os.environ.get("CLAIMTRACK_TEST_REDIS_URL")
 
@@ -285,8 +287,9 @@ def test_the_seeds_through_the_queue_give_the_same_claims_and_links_as_in_proces
         for _ in range(2):
             app.send_task("claimtrack.ingest_batch", args=[payloads, []], task_id="same-message",
                           connection=conn, queue=queue_env["CLAIMTRACK_QUEUE"])
-    # 2 + 2 batches of the seeds and the message twice
-    wait_for(lambda: worker.text().count("succeeded in") == 6, 60, "six tasks to finish")
+    # the seeds' batches, twice, and the message twice
+    tasks = 2 * math.ceil(18 / batch_size()) + 2
+    wait_for(lambda: worker.text().count("succeeded in") == tasks, 60, f"{tasks} tasks to finish")
     assert worker.text().count("{'known': 5}") == 2
     assert queue_drained(queue_env)
     assert snapshot(queue_db) == expected

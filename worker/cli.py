@@ -81,8 +81,9 @@ def net_links(changes: Counter) -> Counter:
 def ingest(paths: tuple[str, ...], queue: bool, quiet: bool) -> None:
     """Store the articles under PATHS with their claims and links.
 
-    Reads .json, .jsonl, .txt, .html and RSS/Atom files and directories of them; one
-    transaction per article; articles already stored are skipped. Exits with status 1
+    Reads .json, .jsonl, .txt, .html and RSS/Atom files and directories of them; stores
+    them in transactions of CLAIMTRACK_BATCH_SIZE articles (an article that fails is
+    tried again alone, so the others are stored); articles already stored are skipped. Exits with status 1
     when any input was rejected (each is listed with its reason).
 
     \b
@@ -93,7 +94,7 @@ def ingest(paths: tuple[str, ...], queue: bool, quiet: bool) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from worker.inputs import Parsed, read_inputs
-    from worker.pipeline import Config, ingest_one, record_rejection
+    from worker.pipeline import Config, ingest_many, record_rejection
 
     if queue:
         from worker.queueing import enqueue_paths
@@ -111,6 +112,19 @@ def ingest(paths: tuple[str, ...], queue: bool, quiet: bool) -> None:
     stats: Counter = Counter()
     links: Counter = Counter()
     problems: list[tuple[str, str]] = []
+    batch: list[Parsed] = []
+
+    def store(progress, task) -> None:
+        outs = ingest_many(engine, [i.article for i in batch], aliases, cfg, [i.origin for i in batch])
+        for item, out in zip(batch, outs):
+            stats[out.status] += 1
+            stats["claims"] += out.claims if out.status == "stored" else 0
+            links.update(net_links(out.links))
+            if out.status in ("rejected", "failed"):
+                problems.append((f"{item.origin} ({out.article})", out.reason or ""))
+        progress.advance(task, len(batch))
+        batch.clear()
+
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err,
                   transient=True, disable=quiet or len(items) < 20 or not err.is_terminal) as progress:
         task = progress.add_task("ingesting", total=len(items))
@@ -118,17 +132,16 @@ def ingest(paths: tuple[str, ...], queue: bool, quiet: bool) -> None:
             if isinstance(item, Parsed):
                 for w in item.warnings:
                     err.print(f"[yellow]warning[/] {w}")
-                out = ingest_one(engine, item.article, aliases, cfg, item.origin)
-                stats[out.status] += 1
-                stats["claims"] += out.claims if out.status == "stored" else 0
-                links.update(net_links(out.links))
-                if out.status in ("rejected", "failed"):
-                    problems.append((f"{item.origin} ({out.article})", out.reason or ""))
+                batch.append(item)
+                if len(batch) >= settings.batch_size():
+                    store(progress, task)
             else:
                 record_rejection(engine, item.origin, item.article, item.reason, payload=item.payload)
                 stats["rejected"] += 1
                 problems.append((item.origin + (f" ({item.article})" if item.article else ""), item.reason))
-            progress.advance(task)
+                progress.advance(task)
+        if batch:
+            store(progress, task)
     for origin, reason in problems:
         err.print(f"[red]rejected[/] {origin}: {reason}")
     out = _out()

@@ -2,7 +2,7 @@
 
 Inputs are read and validated here, so bad input is reported at once (and recorded in
 the store) instead of failing later in a worker; valid articles travel as their SPEC §1
-JSON in small batches (one message per batch, one transaction per article in the worker).
+JSON in small batches (one message per batch, stored in one transaction by the worker).
 """
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from worker import settings
 from worker.celery_app import app
 from worker.settings import queue_name
 
-BATCH_SIZE = 10
 BATCH_BYTES = 1_000_000  # keep one Redis message well under a megabyte or two
 
 
@@ -56,10 +55,11 @@ def connection(url: str | None = None) -> Iterator:
                          "Check CLAIMTRACK_BROKER_URL.") from e
 
 
-def batches(items: Iterable[tuple[dict, str]], size: int = BATCH_SIZE,
+def batches(items: Iterable[tuple[dict, str]], size: int | None = None,
             max_bytes: int = BATCH_BYTES) -> Iterator[tuple[list[dict], list[str]]]:
-    """Group (payload, origin) pairs into batches of at most ``size`` articles and about
-    ``max_bytes`` of JSON (a single larger article travels alone)."""
+    """Group (payload, origin) pairs into batches of at most ``size`` articles (default
+    CLAIMTRACK_BATCH_SIZE) and about ``max_bytes`` of JSON (a larger article travels alone)."""
+    size = size or settings.batch_size()
     payloads: list[dict] = []
     origins: list[str] = []
     weight = 0
@@ -83,7 +83,7 @@ def send_batch(conn, payloads: list[dict], origins: list[str] | None = None) -> 
 
 
 def enqueue_payloads(items: Iterable[tuple[dict, str]], url: str | None = None,
-                     size: int = BATCH_SIZE) -> int:
+                     size: int | None = None) -> int:
     """Enqueue (payload, origin) pairs in batches; returns how many articles were sent."""
     sent = 0
     with connection(url) as conn:
@@ -93,7 +93,7 @@ def enqueue_payloads(items: Iterable[tuple[dict, str]], url: str | None = None,
     return sent
 
 
-def enqueue_paths(paths: Iterable[str], url: str | None = None, size: int = BATCH_SIZE) -> dict:
+def enqueue_paths(paths: Iterable[str], url: str | None = None, size: int | None = None) -> dict:
     """Read the articles under ``paths`` and enqueue them; record and return what was rejected.
 
     Returns ``{"enqueued": int, "rejected": [(origin, reason), ...]}``.

@@ -40,6 +40,15 @@ def window_days() -> int:
     return int(os.environ.get("CLAIMTRACK_WINDOW_DAYS", "2"))
 
 
+def batch_size() -> int:
+    """Articles per transaction in-process, and per message on the queue (default 25).
+
+    A batch costs a few statements whatever its size; an article that fails in one is
+    retried alone, so the others are stored all the same.
+    """
+    return max(1, int(os.environ.get("CLAIMTRACK_BATCH_SIZE", "25")))
+
+
 def visibility_timeout() -> int:
     """Seconds before Redis redelivers an unacknowledged task."""
     return int(os.environ.get("CLAIMTRACK_VISIBILITY_TIMEOUT", "3600"))
