@@ -2,7 +2,8 @@
 
 Measured in one run on one machine:
 
-* embedded: the in-process pipeline (`claimtrack ingest`) on SQLite, and on PostgreSQL;
+* embedded: the in-process pipeline (`claimtrack ingest`, CLAIMTRACK_BATCH_SIZE articles per
+  transaction) on SQLite, and on PostgreSQL;
 * no-op: `claimtrack.ping` tasks through Redis to a 2-process worker, published as fast
   as one connection can, until the last is acknowledged — the ceiling the queue itself sets;
 * queue: articles enqueued in batches (1, 10, 25 per message) to a 2-process worker on
@@ -62,16 +63,17 @@ def drop_database(admin_url: str, name: str) -> None:
 def in_process_rate(db_url: str, payloads: list[dict]) -> float:
     from worker.aliases import load_aliases
     from worker.inputs import article_from_payload
-    from worker.pipeline import Config, ingest_one
+    from worker.pipeline import Config, ingest_many
+    from worker.settings import batch_size
 
     upgrade(db_url)
     engine = make_engine(db_url)
-    aliases, cfg = load_aliases(None), Config.from_env()
+    aliases, cfg, size = load_aliases(None), Config.from_env(), batch_size()
     arts = [article_from_payload(p) for p in payloads]
     t = time.perf_counter()
-    for a in arts:
-        out = ingest_one(engine, a, aliases, cfg)
-        assert out.status == "stored", (out.status, out.reason)
+    for i in range(0, len(arts), size):  # as `claimtrack ingest` does: CLAIMTRACK_BATCH_SIZE per transaction
+        for out in ingest_many(engine, arts[i:i + size], aliases, cfg):
+            assert out.status == "stored", (out.status, out.reason)
     elapsed = time.perf_counter() - t
     engine.dispose()
     return len(arts) / elapsed
@@ -122,7 +124,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--articles", type=int, default=1000)
     ap.add_argument("--noop", type=int, default=3000, help="no-op tasks to time")
-    ap.add_argument("--batches", type=int, nargs="+", default=[1, 10, 25])
+    ap.add_argument("--batches", type=int, nargs="+", default=[1, 10, 25, 50])
     ap.add_argument("--postgres", default=os.environ.get("CLAIMTRACK_TEST_POSTGRES_URL",
                                                          "postgresql://postgres@127.0.0.1:5432/test"))
     ap.add_argument("--redis", default=os.environ.get("CLAIMTRACK_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))

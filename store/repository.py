@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import zlib
+from collections import namedtuple
 from datetime import date, timedelta
 from typing import Iterable, Sequence
 
@@ -12,20 +13,27 @@ from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 from store.models import Article, Claim, ClaimLink, Flag, Outlet, Rejection, Source
 
 
-def lock_keys(session: Session, keys: Iterable[str]) -> None:
-    """Serialise writers that touch the same metrics (PostgreSQL advisory locks).
+# advisory lock spaces: an article's own keys (its hash, id, url) are taken first, the
+# metrics and figures it links into last; no key of one space can collide with the other
+ARTICLE_LOCKS, METRIC_LOCKS = 1, 2
 
-    Locks are taken in sorted order (no deadlock) and released at commit. SQLite has
-    a single writer already, so nothing is needed there.
+
+def lock_keys(session: Session, keys: Iterable[str], space: int = METRIC_LOCKS) -> None:
+    """Serialise writers that touch the same keys (PostgreSQL advisory locks).
+
+    Locks are taken in sorted order, in one statement (no deadlock among writers taking
+    keys of one space), and released at commit. SQLite has a single writer already, so
+    nothing is needed there.
     """
     if session.get_bind().dialect.name != "postgresql":
         return
-    ids = sorted({zlib.crc32(key.encode("utf-8")) for key in keys})
+    # crc32 as a signed 32-bit key; (space, key) is PostgreSQL's two-key advisory lock
+    ids = sorted({zlib.crc32(key.encode("utf-8")) - 2**31 for key in keys})
     if ids:
         # one round trip; unnest yields the array in order, so every writer takes its
         # locks in the same ascending order
-        session.execute(text("SELECT count(pg_advisory_xact_lock(k)) FROM unnest(CAST(:ids AS bigint[])) AS k"),
-                        {"ids": ids})
+        session.execute(text("SELECT count(pg_advisory_xact_lock(:space, k)) FROM unnest(CAST(:ids AS int[])) AS k"),
+                        {"space": space, "ids": ids})
 
 
 # ---- writing a batch of articles: a few set-based statements per batch ----------------------
@@ -226,16 +234,64 @@ def chain_span(session: Session, metric: str, originator: str, lo: str, hi: str,
     return sorted(session.connection().execute(_CHAIN_SPAN, params).all(), key=lambda r: r.order_key)
 
 
+_FIGURE_NAMES = ", ".join(c.key for c in FIGURE_COLUMNS)
+FigureRow = namedtuple("FigureRow", [c.key for c in FIGURE_COLUMNS])
+# PostgreSQL: every span of a batch in one round trip, a LATERAL join of the same three
+# index range scans per (metric, originator)
+_CHAIN_SPANS_PG = text(f"""
+SELECT g.i, c.* FROM unnest(CAST(:metrics AS text[]), CAST(:originators AS text[]), CAST(:los AS text[]),
+                            CAST(:his AS text[])) WITH ORDINALITY AS g(metric, originator, lo, hi, i)
+CROSS JOIN LATERAL (
+  (SELECT {_FIGURE_NAMES} FROM claims WHERE metric = g.metric AND originator = g.originator
+     AND order_key < g.lo ORDER BY order_key DESC LIMIT :reach)
+  UNION ALL
+  (SELECT {_FIGURE_NAMES} FROM claims WHERE metric = g.metric AND originator = g.originator
+     AND order_key >= g.lo AND order_key <= g.hi)
+  UNION ALL
+  (SELECT {_FIGURE_NAMES} FROM claims WHERE metric = g.metric AND originator = g.originator
+     AND order_key > g.hi ORDER BY order_key ASC LIMIT :reach)
+) AS c""")
+
+
+def chain_spans(session: Session, spans: Sequence[tuple[str, str, str, str]], reach: int) -> list[list]:
+    """:func:`chain_span` for each (metric, originator, lo, hi) of ``spans``, in one round
+    trip on PostgreSQL; a list of rows (each in order) per span."""
+    if session.get_bind().dialect.name != "postgresql":
+        return [chain_span(session, *span, reach) for span in spans]
+    out: list[list] = [[] for _ in spans]
+    if spans:
+        metrics, originators, los, his = (list(col) for col in zip(*spans))
+        rows = session.connection().execute(_CHAIN_SPANS_PG, {"metrics": metrics, "originators": originators,
+                                                              "los": los, "his": his, "reach": reach})
+        for row in rows:
+            out[row[0] - 1].append(FigureRow(*row[1:]))
+    return [sorted(rows, key=lambda r: r.order_key) for rows in out]
+
+
 _METRIC_SPAN = (select(*FIGURE_COLUMNS)
                 .where(Claim.metric == bindparam("metric"), Claim.as_of >= bindparam("lo"),
                        Claim.as_of <= bindparam("hi"))
                 .order_by(Claim.order_key))
+_METRIC_SPANS_PG = text(f"""
+SELECT g.i, c.* FROM unnest(CAST(:metrics AS text[]), CAST(:los AS date[]), CAST(:his AS date[]))
+                     WITH ORDINALITY AS g(metric, lo, hi, i)
+CROSS JOIN LATERAL (SELECT {_FIGURE_NAMES} FROM claims
+                    WHERE metric = g.metric AND as_of >= g.lo AND as_of <= g.hi) AS c""")
 
 
-def metric_span(session: Session, metric: str, lo: date, hi: date) -> list:
-    """Every originator's claims of ``metric`` dated from ``lo`` to ``hi``, as rows of
-    :data:`FIGURE_COLUMNS` (the (metric, as_of) index; never a scan of the store)."""
-    return session.connection().execute(_METRIC_SPAN, {"metric": metric, "lo": lo, "hi": hi}).all()
+def metric_spans(session: Session, spans: Sequence[tuple[str, date, date]]) -> list[list]:
+    """Every originator's claims of each (metric, lo, hi) of ``spans`` dated from ``lo`` to
+    ``hi``, as rows of :data:`FIGURE_COLUMNS` in order: the (metric, as_of) index, one
+    round trip on PostgreSQL, never a scan of the store."""
+    if session.get_bind().dialect.name != "postgresql":
+        conn = session.connection()
+        return [conn.execute(_METRIC_SPAN, {"metric": m, "lo": lo, "hi": hi}).all() for m, lo, hi in spans]
+    out: list[list] = [[] for _ in spans]
+    if spans:
+        metrics, los, his = (list(col) for col in zip(*spans))
+        for row in session.connection().execute(_METRIC_SPANS_PG, {"metrics": metrics, "los": los, "his": his}):
+            out[row[0] - 1].append(FigureRow(*row[1:]))
+    return [sorted(rows, key=lambda r: r.order_key) for rows in out]
 
 
 CHAIN_RELATIONS = ("repeats", "updates", "revises_down")

@@ -121,10 +121,12 @@ def _cross_decisions(session: Session, figures: Sequence[Figure], cfg: Config) -
         if f.as_of is not None:
             by_metric[f.metric].append(f)
     want = {}
-    for metric, mine in sorted(by_metric.items()):
-        others = [Figure(*r) for r in repo.metric_span(session, metric, min(f.as_of for f in mine) - span,
-                                                       max(f.as_of for f in mine) + span)]
-        for me in mine:
+    metrics = sorted(by_metric)
+    windows = repo.metric_spans(session, [(m, min(f.as_of for f in by_metric[m]) - span,
+                                           max(f.as_of for f in by_metric[m]) + span) for m in metrics])
+    for metric, rows in zip(metrics, windows):
+        others = [Figure(*r) for r in rows]
+        for me in by_metric[metric]:
             for other in others:
                 if other.originator == me.originator or abs((other.as_of - me.as_of).days) > cfg.window_days:
                     continue
@@ -153,9 +155,8 @@ def link_claims(session: Session, figures: Sequence[Figure], cfg: Config, tally:
         chains[(f.metric, f.originator)].append(f.order_key)
     want: dict[tuple[int, int], Decision] = {}
     targets: set[int] = set()
-    for (metric, who), keys in sorted(chains.items()):
-        lo = min(keys)
-        rows = repo.chain_span(session, metric, who, lo, max(keys), CHAIN_REACH)
+    spans = sorted((metric, who, min(keys), max(keys)) for (metric, who), keys in chains.items())
+    for (_metric, _who, lo, _hi), rows in zip(spans, repo.chain_spans(session, spans, CHAIN_REACH)):
         moved = {r.id for r in rows if r.order_key >= lo}
         decided = chain_links([Figure(*r) for r in rows], moved, cfg.window_days)
         want.update({(d.a, d.b): d for d in decided.values() if d is not None})
@@ -264,8 +265,6 @@ def _lock_keys(claims) -> set[str]:
     for c in claims:
         keys.add(metric_key(c.kind, c.region, c.subject_class, c.scope, c.period))
         keys.add(f"copy:{c.kind}:{c.value}")
-        if c.source_canonical:
-            keys.add(f"source:{c.source_canonical}")
     return keys
 
 
@@ -283,7 +282,8 @@ def _claim_row(c, p: Placed, sources: dict[str, int]) -> dict:
 def place_claims(session: Session, placed: Sequence[Placed], cfg: Config) -> None:
     """Store the claims of articles just stored, resolve copies, and link them (one pass).
 
-    The advisory locks on everything these claims touch are held by the caller.
+    Takes the advisory locks of the metrics and figures the claims touch (a caller that
+    changes claims before, like :func:`reprocess_article`, takes them first).
     """
     seen: dict[str, set[str]] = defaultdict(set)
     for p in placed:
@@ -293,6 +293,9 @@ def place_claims(session: Session, placed: Sequence[Placed], cfg: Config) -> Non
     sources = repo.source_ids(session, seen)
     rows = [(p, _claim_row(c, p, sources)) for p in placed for c in p.claims]
     ids = repo.insert_claims(session, [r for _, r in rows])
+    # claims inserted but not committed are seen by no other writer; from here on this
+    # transaction reads and links its metrics' neighbours, so it holds their locks
+    repo.lock_keys(session, {k for p in placed for k in _lock_keys(p.claims)})
     owner: dict[int, Placed] = {}
     for claim_id, (p, r) in zip(ids, rows):
         p.figures.append(Figure(claim_id, r["kind"], r["value"], r["qualifier"], r["low"], r["high"], r["scope"],
@@ -334,12 +337,13 @@ def store_articles(session: Session, arts: Sequence[ArticleIn], aliases: Aliases
             known.add(chash)
             todo.append(i)
             claims[i] = extract(art, aliases)
-    # every row this transaction may wait on is behind an advisory lock taken here, in
-    # sorted order, before any insert: concurrent workers queue up instead of deadlocking
-    keys: set[str] = set()
-    for i in todo:
-        keys |= _lock_keys(claims[i]) | {f"article:{hashes[i]}", f"id:{arts[i].id}", f"outlet:{arts[i].outlet}"}
-    repo.lock_keys(session, keys)
+    # the article's own keys first (its text, id and url: a copy of this batch running at
+    # the same time waits here), then rows in sorted order; the metrics it links into are
+    # locked last, in place_claims, so the locks that serialise workers are held only
+    # while linking and committing
+    repo.lock_keys(session, {k for i in todo for k in (f"article:{hashes[i]}", f"id:{arts[i].id}",
+                                                         f"url:{arts[i].outlet}|{arts[i].url}")},
+                   repo.ARTICLE_LOCKS)
     ids = repo.hashes_of_ext_ids(session, [arts[i].id for i in todo])
     outlets = repo.outlet_ids(session, [arts[i].outlet for i in todo])
     urls = repo.stored_urls(session, [(outlets.get(arts[i].outlet), arts[i].url) for i in todo])
@@ -364,7 +368,7 @@ def store_articles(session: Session, arts: Sequence[ArticleIn], aliases: Aliases
         pending.append(i)
     # insert-or-ignore on the content hash: a copy of this task running at the same time
     # stores an article once, the other finds it known
-    stored = repo.insert_articles(session, rows)
+    stored = repo.insert_articles(session, sorted(rows, key=lambda r: r["content_hash"]))
     placed = []
     for i in pending:
         pk = stored.get(hashes[i])
