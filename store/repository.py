@@ -1,12 +1,13 @@
 """Queries. Functions take a session and never commit: the caller owns the transaction."""
 from __future__ import annotations
 
+import json
 import zlib
 from collections import namedtuple
 from datetime import date, timedelta
 from typing import Iterable, Sequence
 
-from sqlalchemy import Select, bindparam, delete, func, insert, or_, select, text, union_all, update
+from sqlalchemy import JSON, Select, bindparam, delete, func, insert, or_, select, text, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
@@ -39,11 +40,6 @@ def lock_keys(session: Session, keys: Iterable[str], space: int = METRIC_LOCKS) 
 # ---- writing a batch of articles: a few set-based statements per batch ----------------------
 
 _ARTICLES, _CLAIMS, _OUTLETS, _SOURCES, _LINKS = (m.__table__ for m in (Article, Claim, Outlet, Source, ClaimLink))
-
-
-def dialect_insert(session: Session):
-    """``insert`` with ON CONFLICT support for the session's database."""
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 def _chunks(items: Sequence, size: int = 500):
@@ -91,8 +87,7 @@ def _ids_by_name(session: Session, table, column: str, names: set[str], extra: d
     found = {n: i for part in _chunks(want) for n, i in conn.execute(select(col, table.c.id).where(col.in_(part)))}
     missing = [n for n in want if n not in found]
     if missing:
-        conn.execute(dialect_insert(session)(table).on_conflict_do_nothing(index_elements=[column]),
-                     [{column: n, **(extra or {})} for n in missing])
+        insert_rows(session, table, [{column: n, **(extra or {})} for n in missing], [column])
         found.update(conn.execute(select(col, table.c.id).where(col.in_(missing))).all())
     return found
 
@@ -124,20 +119,79 @@ def source_ids(session: Session, seen: dict[str, set[str]]) -> dict[str, int]:
     return ids
 
 
+_INSERTS: dict[tuple, object] = {}
+
+
+def _with_defaults(table, rows: list[dict]) -> list[dict]:
+    # Python-side column defaults (created_at=utcnow, …), which raw SQL would not apply
+    cols = [c for c in table.c if c.default is not None and (c.default.is_scalar or c.default.is_callable)]
+    out = []
+    for row in rows:
+        missing = {c.name: (c.default.arg(None) if c.default.is_callable else c.default.arg)
+                   for c in cols if c.name not in row}
+        out.append({**row, **missing} if missing else row)
+    return out
+
+
+def _is_json(column) -> bool:
+    return isinstance(column.type, JSON)
+
+
+def insert_rows(session: Session, table, rows: list[dict], conflict: Sequence[str] = (),
+                returning: Sequence[str] = ()) -> list:
+    """Insert ``rows`` (dicts with the same keys) into ``table`` in one statement, with
+    ON CONFLICT (``conflict``) DO NOTHING when given; returns the ``returning`` columns of
+    the inserted rows (in no particular order: callers map them back by a unique key).
+
+    On PostgreSQL the rows travel as one array per column (``INSERT … SELECT FROM
+    unnest(…)``): the statement text is the same for any number of rows, so it is
+    parsed once, and a thousand values cost one parameter per column.
+    """
+    if not rows:
+        return []
+    rows = _with_defaults(table, rows)
+    names = list(rows[0])
+    dialect = session.get_bind().dialect
+    conn = session.connection()
+    if dialect.name != "postgresql":
+        stmt = insert(table)
+        if conflict:
+            stmt = sqlite.insert(table).on_conflict_do_nothing(index_elements=list(conflict))
+        if returning:
+            return conn.execute(stmt.returning(*(table.c[r] for r in returning)), rows).all()
+        conn.execute(stmt, rows)
+        return []
+    key = (table.name, tuple(names), tuple(conflict), tuple(returning))
+    stmt = _INSERTS.get(key)
+    if stmt is None:
+        q = dialect.identifier_preparer.quote
+        # JSON values travel as text and are cast back (PostgreSQL has no array of JSON literals)
+        types = ["TEXT" if _is_json(table.c[n]) else table.c[n].type.compile(dialect=dialect) for n in names]
+        arrays = ", ".join(f"CAST(:c{i} AS {t}[])" for i, t in enumerate(types))
+        values = ", ".join(f"CAST(u.c{i} AS JSON)" if _is_json(table.c[n]) else f"u.c{i}" for i, n in enumerate(names))
+        sql = (f"INSERT INTO {q(table.name)} ({', '.join(q(n) for n in names)}) SELECT {values} "
+               f"FROM unnest({arrays}) AS u({', '.join(f'c{i}' for i in range(len(names)))})")
+        if conflict:
+            sql += f" ON CONFLICT ({', '.join(q(c) for c in conflict)}) DO NOTHING"
+        if returning:
+            sql += f" RETURNING {', '.join(q(r) for r in returning)}"
+        stmt = _INSERTS[key] = text(sql)
+    result = conn.execute(stmt, {f"c{i}": [json.dumps(r[n]) if _is_json(table.c[n]) else r[n] for r in rows]
+                                 for i, n in enumerate(names)})
+    return result.all() if returning else []
+
+
 def insert_articles(session: Session, rows: list[dict]) -> dict[str, int]:
     """Insert articles, ignoring any whose content hash is stored meanwhile (a concurrent
     copy of the same task); returns the id of each inserted article by content hash."""
-    stmt = (dialect_insert(session)(_ARTICLES).on_conflict_do_nothing(index_elements=["content_hash"])
-            .returning(_ARTICLES.c.content_hash, _ARTICLES.c.id))
-    return dict(session.connection().execute(stmt, rows).all()) if rows else {}
+    return dict(insert_rows(session, _ARTICLES, rows, ["content_hash"], ["content_hash", "id"]))
 
 
 def insert_claims(session: Session, rows: list[dict]) -> list[int]:
-    """Insert claims; returns their ids in the order of ``rows`` (one multi-row statement)."""
-    if not rows:
-        return []
-    stmt = insert(_CLAIMS).returning(_CLAIMS.c.id, sort_by_parameter_order=True)
-    return list(session.connection().execute(stmt, rows).scalars())
+    """Insert claims; returns their ids in the order of ``rows`` (one statement)."""
+    found = {(a, s, k): i for i, a, s, k in insert_rows(session, _CLAIMS, rows, (),
+                                                         ["id", "article_id", "start", "kind"])}
+    return [found[(r["article_id"], r["start"], r["kind"])] for r in rows]
 
 
 # kind IN … AND value IN …, not a row-value IN: both databases turn these into index
@@ -311,11 +365,7 @@ def chain_links_from(session: Session, a_ids: Sequence[int]) -> list:
 
 def insert_links(session: Session, rows: list[dict]) -> list[tuple[int, int]]:
     """Insert links, ignoring pairs already linked; returns the (a_id, b_id) inserted."""
-    if not rows:
-        return []
-    stmt = (dialect_insert(session)(_LINKS).on_conflict_do_nothing(index_elements=["a_id", "b_id"])
-            .returning(_LINKS.c.a_id, _LINKS.c.b_id))
-    return [tuple(r) for r in session.connection().execute(stmt, rows)]
+    return [tuple(r) for r in insert_rows(session, _LINKS, rows, ["a_id", "b_id"], ["a_id", "b_id"])]
 
 
 def update_link(session: Session, link_id: int, relation: str, score: float, reason: str) -> None:

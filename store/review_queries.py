@@ -4,11 +4,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Iterable, Sequence
 
-from sqlalchemy import Select, and_, insert, or_, select, union
+from sqlalchemy import Select, and_, or_, select, union
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from store.models import Article, Claim, ClaimLink, Flag, Review
-from store.repository import claims_query, dialect_insert, links_query, pair_filters
+from store.repository import claims_query, insert_rows, links_query, pair_filters
 
 # IN lists are cut into chunks this long (SQLite caps bound parameters)
 CHUNK = 500
@@ -81,16 +81,12 @@ def flags_from(session: Session, a_ids: Iterable[int]) -> list[Flag]:
 
 def insert_flags(session: Session, rows: list[dict]) -> dict[tuple[int, int], int]:
     """Insert new flags (insert-or-ignore on the pair); returns the id of each by (a_id, b_id)."""
-    if not rows:
-        return {}
-    table = Flag.__table__
-    stmt = dialect_insert(session)(table).on_conflict_do_nothing(index_elements=["a_id", "b_id"]).returning(table.c.a_id, table.c.b_id, table.c.id)
-    return {(a, b): i for a, b, i in session.connection().execute(stmt, rows)}
+    return {(a, b): i for a, b, i in insert_rows(session, Flag.__table__, rows, ["a_id", "b_id"],
+                                                 ["a_id", "b_id", "id"])}
 
 
 def insert_reviews(session: Session, rows: list[dict]) -> None:
-    if rows:
-        session.connection().execute(insert(Review.__table__), rows)
+    insert_rows(session, Review.__table__, rows)
 
 
 def metrics_reviewed_by_people(session: Session, a_ids: Iterable[int]) -> set[int]:
