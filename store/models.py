@@ -9,7 +9,7 @@ from datetime import date, datetime, timezone
 
 from sqlalchemy import (
     JSON, BigInteger, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData,
-    String, Text, UniqueConstraint,
+    String, Text, UniqueConstraint, text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -175,7 +175,13 @@ class Review(Base):
     """One change of a flag's status: who, when, why. Never updated, only appended."""
 
     __tablename__ = "reviews"
-    __table_args__ = (Index("ix_reviews_flag_id", "flag_id"),)
+    __table_args__ = (
+        Index("ix_reviews_flag_id", "flag_id"),
+        # the few reviews people wrote among the many automatic notes: opening a flag asks
+        # whether a person reviewed a flag of its metric (worker/review.py)
+        Index("ix_reviews_by_people", "flag_id", postgresql_where=text("reviewer <> 'claimtrack'"),
+              sqlite_where=text("reviewer <> 'claimtrack'")),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     flag_id: Mapped[int] = mapped_column(ForeignKey("flags.id", ondelete="CASCADE"))

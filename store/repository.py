@@ -309,8 +309,9 @@ CROSS JOIN LATERAL (
 
 def chain_spans(session: Session, spans: Sequence[tuple[str, str, str, str]], reach: int) -> list[list]:
     """:func:`chain_span` for each (metric, originator, lo, hi) of ``spans``, in one round
-    trip on PostgreSQL; a list of rows (each in order) per span."""
-    if session.get_bind().dialect.name != "postgresql":
+    trip on PostgreSQL; a list of rows (each in order) per span. (One span takes the
+    plain statement, whose plan PostgreSQL keeps.)"""
+    if session.get_bind().dialect.name != "postgresql" or len(spans) == 1:
         return [chain_span(session, *span, reach) for span in spans]
     out: list[list] = [[] for _ in spans]
     if spans:
@@ -337,7 +338,7 @@ def metric_spans(session: Session, spans: Sequence[tuple[str, date, date]]) -> l
     """Every originator's claims of each (metric, lo, hi) of ``spans`` dated from ``lo`` to
     ``hi``, as rows of :data:`FIGURE_COLUMNS` in order: the (metric, as_of) index, one
     round trip on PostgreSQL, never a scan of the store."""
-    if session.get_bind().dialect.name != "postgresql":
+    if session.get_bind().dialect.name != "postgresql" or len(spans) == 1:
         conn = session.connection()
         return [conn.execute(_METRIC_SPAN, {"metric": m, "lo": lo, "hi": hi}).all() for m, lo, hi in spans]
     out: list[list] = [[] for _ in spans]

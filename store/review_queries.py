@@ -92,8 +92,9 @@ def insert_reviews(session: Session, rows: list[dict]) -> None:
 def metrics_reviewed_by_people(session: Session, a_ids: Iterable[int]) -> set[int]:
     """Which of the claims ``a_ids`` are of a metric on which a person (not claimtrack)
     has reviewed some flag: only there can a new flag be new evidence."""
-    reviewed = (select(Claim.metric).join(Flag, Flag.a_id == Claim.id).join(Review, Review.flag_id == Flag.id)
-                .where(Review.reviewer != "claimtrack").distinct())
+    # from the reviews people wrote (a partial index holds just those) to their metrics
+    reviewed = (select(Claim.metric).select_from(Review).join(Flag, Review.flag_id == Flag.id)
+                .join(Claim, Flag.a_id == Claim.id).where(Review.reviewer != "claimtrack").distinct())
     metrics = set(session.scalars(reviewed))
     if not metrics:
         return set()

@@ -73,6 +73,13 @@ def test_window_and_chain_lookups_use_indexes(engine):
         assert "ix_claims_" in plan or "pk_claims" in plan or "PRIMARY KEY" in plan
 
 
+def test_asking_whether_people_reviewed_a_metric_reads_only_their_reviews(engine):
+    from store import review_queries as rq
+
+    found = [p for p in plans(engine, lambda s: rq.metrics_reviewed_by_people(s, [1])) if "reviews" in p]
+    assert found and all("ix_reviews_by_people" in p for p in found), found
+
+
 def test_metrics_show_each_originators_latest_figure_and_history(cli_env):
     run("ingest", str(SEEDS))
     rows = [json.loads(line) for line in run("metrics", "--kind", "killed", "--format", "jsonl").output.splitlines()]

@@ -24,3 +24,5 @@ def test_lookup_paths_have_named_indexes(engine):
     assert indexes["ix_claims_metric_originator_order"] == ["metric", "originator", "order_key"]  # chains
     assert indexes["ix_claims_kind_value_as_of"] == ["kind", "value", "as_of"]  # copies
     assert "ix_claims_kind_region_as_of" not in indexes  # replaced in migration 0002
+    reviews = {ix["name"]: ix["column_names"] for ix in inspect(engine).get_indexes("reviews")}
+    assert reviews["ix_reviews_by_people"] == ["flag_id"]  # partial: reviewer <> 'claimtrack'

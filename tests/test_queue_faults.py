@@ -30,6 +30,8 @@ pytestmark = pytest.mark.service
 N = 500
 # an unacknowledged message of a killed worker comes back after this long (production: an hour)
 VISIBILITY = "8"
+# small messages: a run of N articles is many deliveries long, so a fault lands mid-run
+SMALL_BATCHES = {"CLAIMTRACK_BATCH_SIZE": "5"}
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +59,7 @@ def assert_stored_exactly_once(db_url: str, expected) -> None:
 def test_a_worker_killed_with_sigkill_mid_run_loses_and_doubles_nothing(articles, queue_env, queue_db, workers):
     path, expected = articles
     env = {**queue_env, "CLAIMTRACK_DATABASE_URL": queue_db, "CLAIMTRACK_VISIBILITY_TIMEOUT": VISIBILITY}
-    assert f"enqueued {N} articles" in enqueue(queue_env, queue_db, str(path))
+    assert f"enqueued {N} articles" in enqueue({**queue_env, **SMALL_BATCHES}, queue_db, str(path))
     first = workers(env)
     wait_for(lambda: store_counts(queue_db)["articles"] >= 60, 90, "60 articles stored")
     # a pool process dies mid-task: task_reject_on_worker_lost puts its message back at once
@@ -140,7 +142,7 @@ def test_redis_killed_and_restarted_mid_run_loses_nothing(articles, own_redis, q
     path, expected = articles
     queue = {"CLAIMTRACK_BROKER_URL": own_redis.url, "CLAIMTRACK_QUEUE": "claimtrack"}
     env = {**queue, "CLAIMTRACK_DATABASE_URL": queue_db, "CLAIMTRACK_VISIBILITY_TIMEOUT": VISIBILITY}
-    assert f"enqueued {N} articles" in enqueue(queue, queue_db, str(path))
+    assert f"enqueued {N} articles" in enqueue({**queue, **SMALL_BATCHES}, queue_db, str(path))
     worker = workers(env)
     wait_for(lambda: store_counts(queue_db)["articles"] >= 100, 90, "100 articles stored")
     own_redis.kill9()
@@ -247,7 +249,7 @@ def test_a_database_that_refuses_connections_for_a_while_is_retried_until_it_is_
     path, expected = articles
     gate, via_proxy = proxy
     worker = workers({**queue_env, "CLAIMTRACK_DATABASE_URL": via_proxy})
-    assert f"enqueued {N} articles" in enqueue(queue_env, queue_db, str(path))
+    assert f"enqueued {N} articles" in enqueue({**queue_env, **SMALL_BATCHES}, queue_db, str(path))
     wait_for(lambda: store_counts(queue_db)["articles"] >= 60, 90, "60 articles stored")
     gate.close()  # open transactions are cut; new connections are refused
     stored = store_counts(queue_db)["articles"]

@@ -41,12 +41,12 @@ def window_days() -> int:
 
 
 def batch_size() -> int:
-    """Articles per transaction in-process, and per message on the queue (default 25).
+    """Articles per transaction in-process, and per message on the queue (default 50).
 
     A batch costs a few statements whatever its size; an article that fails in one is
     retried alone, so the others are stored all the same.
     """
-    return max(1, int(os.environ.get("CLAIMTRACK_BATCH_SIZE", "25")))
+    return max(1, int(os.environ.get("CLAIMTRACK_BATCH_SIZE", "50")))
 
 
 def visibility_timeout() -> int:
