@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import Iterable, Sequence
 
 from sqlalchemy import JSON, Select, bindparam, delete, func, insert, or_, select, text, union_all, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from store.models import Article, Claim, ClaimLink, Flag, Outlet, Rejection, Source
@@ -460,10 +460,6 @@ def pair_filters(stmt: Select, a, b, kind: str | None = None, since: date | None
     if region:
         stmt = stmt.where(func.lower(a.region).contains(region.lower()))
     return stmt
-
-
-def flag_for(session: Session, a_id: int, b_id: int) -> Flag | None:
-    return session.scalars(select(Flag).where(Flag.a_id == a_id, Flag.b_id == b_id)).first()
 
 
 def delete_links(session: Session, links: Sequence) -> None:

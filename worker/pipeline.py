@@ -381,11 +381,6 @@ def store_articles(session: Session, arts: Sequence[ArticleIn], aliases: Aliases
     return outcomes
 
 
-def store_article(session: Session, art: ArticleIn, aliases: Aliases, cfg: Config) -> Outcome:
-    """Store one article with its claims and links, inside the caller's transaction."""
-    return store_articles(session, [art], aliases, cfg)[0]
-
-
 def ingest_many(engine: Engine, arts: Sequence[ArticleIn], aliases: Aliases, cfg: Config,
                 origins: Sequence[str] | None = None, reraise: tuple[type[BaseException], ...] = ()) -> list[Outcome]:
     """Store articles in one transaction; failures are recorded, never raised past here.

@@ -16,7 +16,6 @@ from typing import Iterable
 
 from sqlalchemy.orm import Session
 
-from store import repository as repo
 from store import review_queries as rq
 from store.models import Claim, Flag, Review, utcnow
 from worker.core.relate import Decision
@@ -62,12 +61,6 @@ def flag_links(session: Session, decisions: Iterable[Decision]) -> None:
         if a in reviewed:
             note_new_evidence(session, session.get(Flag, flag_id))
     session.flush()
-
-
-def flag_link(session: Session, d: Decision) -> Flag:
-    """Open (or note changed evidence on) the flag of one link; returns the flag."""
-    flag_links(session, [d])
-    return repo.flag_for(session, d.a, d.b)
 
 
 def _utc(dt: datetime) -> datetime:
