@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from store.db import make_engine, session_scope, upgrade
-from store.models import Claim, ClaimLink
+from store.models import Claim, ClaimLink, Flag
 from worker.aliases import load_aliases
 from worker.core.types import ArticleIn
 from worker.pipeline import Config, ingest_many, ingest_one
@@ -162,6 +162,13 @@ def originators(engine) -> set[tuple]:
         return {(c.article.ext_id, c.kind, c.value, c.originator) for c in s.scalars(select(Claim))}
 
 
+def flag_set(engine) -> set[tuple]:
+    """Open flags as (newer article, value, relation, earlier article, value)."""
+    with session_scope(engine) as s:
+        return {(f.a.article.ext_id, f.a.value, f.relation, f.b.article.ext_id, f.b.value, f.status)
+                for f in s.scalars(select(Flag))}
+
+
 def in_batches(engine, articles, sizes) -> None:
     """Ingest ``articles`` in transactions of the given sizes (``ingest_many``)."""
     aliases, cfg, i = load_aliases(None), Config(), 0
@@ -192,6 +199,7 @@ def test_shuffled_orders_and_batches_give_identical_link_sets(tmp_path_factory, 
     try:
         assert link_set(shuf_engine) == link_set(ref_engine), sizes
         assert originators(shuf_engine) == originators(ref_engine), sizes
+        assert flag_set(shuf_engine) == flag_set(ref_engine), sizes
         assert link_set(ref_engine)  # the story does link
     finally:
         ref_engine.dispose()
@@ -206,6 +214,7 @@ def test_the_whole_story_in_one_batch_links_like_one_article_at_a_time(engine, t
     try:
         assert link_set(engine) == link_set(one_by_one)
         assert originators(engine) == originators(one_by_one)
+        assert flag_set(engine) == flag_set(one_by_one) and flag_set(engine)
         assert relations(engine)["repeats"] >= 2 and relations(engine)["updates"] >= 2
     finally:
         one_by_one.dispose()
