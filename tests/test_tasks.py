@@ -87,6 +87,22 @@ def test_a_batch_stores_each_article_in_its_own_transaction(engine, env):
     assert tasks.ingest_payloads(engine, {"text": TEXT}, aliases, cfg) == {"rejected": 1}
 
 
+def test_clashes_inside_one_batch_are_rejected_like_clashes_with_the_store(engine, env):
+    aliases, cfg = env
+    other = "Nearly 40 people were injured in Libya on Monday, the Red Cross said."
+    batch = [{"id": "x1", "url": "https://example.org/a", "outlet": "example.org", "text": TEXT},
+             {"id": "x1", "text": other},  # the same id, another text
+             {"id": "x2", "url": "https://example.org/a", "outlet": "example.org", "text": other},  # same url
+             {"id": "x3", "text": TEXT}]  # the same text under another id: the article is known
+    assert tasks.ingest_payloads(engine, batch, aliases, cfg, ["b:1", "b:2", "b:3", "b:4"]) == \
+        {"known": 1, "rejected": 2, "stored": 1}
+    with session_scope(engine) as s:
+        assert [a.ext_id for a in s.scalars(select(Article))] == ["x1"]
+        reasons = sorted((r.origin, r.reason) for r in s.scalars(select(Rejection)))
+    assert reasons == [("b:2", "article id 'x1' is already stored with a different text"),
+                       ("b:3", "url https://example.org/a of example.org is already stored with a different text")]
+
+
 def test_an_unreachable_database_raises_an_error_the_task_retries(env):
     from store.db import make_engine
 

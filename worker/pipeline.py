@@ -334,7 +334,6 @@ def store_articles(session: Session, arts: Sequence[ArticleIn], aliases: Aliases
         if chash in known:
             outcomes[i] = Outcome(art.id, "known")
         else:
-            known.add(chash)
             todo.append(i)
             claims[i] = extract(art, aliases)
     # the article's own keys first (its text, id and url: a copy of this batch running at
@@ -348,9 +347,13 @@ def store_articles(session: Session, arts: Sequence[ArticleIn], aliases: Aliases
     outlets = repo.outlet_ids(session, [arts[i].outlet for i in todo])
     urls = repo.stored_urls(session, [(outlets.get(arts[i].outlet), arts[i].url) for i in todo])
     rows, pending = [], []
+    accepted: set[str] = set()
     for i in todo:
         art, chash = arts[i], hashes[i]
         url = (outlets.get(art.outlet), art.url)
+        if chash in accepted:  # stated twice in this batch: stored once, as in two transactions
+            outcomes[i] = Outcome(art.id, "known")
+            continue
         if art.id in ids:
             outcomes[i] = Outcome(art.id, "known") if ids[art.id] == chash else \
                 Outcome(art.id, "rejected", f"article id {art.id!r} is already stored with a different text")
@@ -360,6 +363,7 @@ def store_articles(session: Session, arts: Sequence[ArticleIn], aliases: Aliases
                                   f"url {art.url} of {art.outlet} is already stored with a different text")
             continue
         ids[art.id] = chash
+        accepted.add(chash)
         if url[0] is not None and url[1] is not None:
             urls.add(url)
         rows.append({"ext_id": art.id, "content_hash": chash, "outlet_id": url[0], "url": art.url,
