@@ -103,6 +103,34 @@ def test_clashes_inside_one_batch_are_rejected_like_clashes_with_the_store(engin
                        ("b:3", "url https://example.org/a of example.org is already stored with a different text")]
 
 
+def test_a_batch_cut_by_the_soft_time_limit_is_handed_back_one_article_per_message(engine, env, monkeypatch):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    import worker.core.extract as extract_module
+
+    aliases, cfg = env
+    real = extract_module.extract
+
+    def slow_on_one(article, aliases):  # the time limit fires while this article is extracted
+        if article.id == "slow":
+            raise SoftTimeLimitExceeded()
+        return real(article, aliases)
+
+    monkeypatch.setattr(extract_module, "extract", slow_on_one)
+    handed_back = []
+    batch = [{"id": "ok", "published": "2024-02-05", "text": TEXT}, {"id": "slow", "text": TEXT + " More."}]
+    assert tasks.ingest_payloads(engine, batch, aliases, cfg, defer=lambda p, o: handed_back.append((p, o))) == \
+        {"deferred": 2}
+    assert [p[0]["id"] for p, _ in handed_back] == ["ok", "slow"] and count(engine, Article) == 0
+    # alone in its message, the slow article is recorded as failed and the limit raised
+    with pytest.raises(SoftTimeLimitExceeded):
+        tasks.ingest_payloads(engine, handed_back[1][0], aliases, cfg, handed_back[1][1])
+    assert tasks.ingest_payloads(engine, handed_back[0][0], aliases, cfg, handed_back[0][1]) == {"stored": 1}
+    with session_scope(engine) as s:
+        rej = s.scalars(select(Rejection)).one()
+        assert (rej.article, rej.status) == ("slow", "failed") and "soft time limit" in rej.reason
+
+
 def test_an_unreachable_database_raises_an_error_the_task_retries(env):
     from store.db import make_engine
 
