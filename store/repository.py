@@ -5,10 +5,10 @@ import json
 import zlib
 from collections import namedtuple
 from datetime import date, timedelta
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
-from sqlalchemy import JSON, Select, bindparam, delete, func, insert, or_, select, text, union_all, update
-from sqlalchemy.dialects import sqlite
+from sqlalchemy import JSON, Select, any_, bindparam, delete, func, insert, or_, select, text, union_all, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from store.models import Article, Claim, ClaimLink, Flag, Outlet, Rejection, Source
@@ -48,47 +48,72 @@ def _chunks(items: Sequence, size: int = 500):
         yield items[i:i + size]
 
 
-_STORED_HASHES = select(_ARTICLES.c.content_hash).where(
-    _ARTICLES.c.content_hash.in_(bindparam("hashes", expanding=True)))
-_HASH_OF_EXT_ID = select(_ARTICLES.c.ext_id, _ARTICLES.c.content_hash).where(
-    _ARTICLES.c.ext_id.in_(bindparam("ids", expanding=True)))
-_URLS = select(_ARTICLES.c.outlet_id, _ARTICLES.c.url).where(_ARTICLES.c.url.in_(bindparam("urls", expanding=True)))
+def _member(column, name: str, pg: bool):
+    """``column`` is one of the values bound to ``name``: ``= ANY(array)`` on PostgreSQL
+    (one statement text whatever the number of values, so it is parsed once), an
+    expanding ``IN`` elsewhere."""
+    if pg:
+        return column == any_(bindparam(name, type_=postgresql.ARRAY(column.type)))
+    return column.in_(bindparam(name, expanding=True))
+
+
+_BY_DIALECT: dict[tuple[str, bool], object] = {}
+
+
+def _rows_in(session: Session, key: str, build: Callable, values: Iterable, params: dict | None = None,
+             size: int = 500) -> list:
+    """The rows of ``build(member)`` with the sorted ``values`` bound to ``"values"``: one
+    statement on PostgreSQL, chunks of ``size`` on SQLite (which caps bound parameters).
+    ``member(column, name)`` is :func:`_member` for the session's database; the statement
+    is built once per database."""
+    values = sorted(set(values))
+    if not values:
+        return []
+    pg = session.get_bind().dialect.name == "postgresql"
+    stmt = _BY_DIALECT.get((key, pg))
+    if stmt is None:
+        stmt = _BY_DIALECT[(key, pg)] = build(lambda column, name: _member(column, name, pg))
+    conn = session.connection()
+    parts = [values] if pg else _chunks(values, size)
+    return [row for part in parts for row in conn.execute(stmt, {"values": part, **(params or {})})]
 
 
 def stored_hashes(session: Session, hashes: Iterable[str]) -> set[str]:
     """Which of these content hashes are stored already."""
-    hashes = sorted(set(hashes))
-    conn = session.connection()
-    return {h for part in _chunks(hashes) for h in conn.execute(_STORED_HASHES, {"hashes": part}).scalars()}
+    col = _ARTICLES.c.content_hash
+    return {h for (h,) in _rows_in(session, "stored_hashes", lambda m: select(col).where(m(col, "values")), hashes)}
 
 
 def hashes_of_ext_ids(session: Session, ext_ids: Iterable[str]) -> dict[str, str]:
     """The content hash stored under each of these article ids (those that are stored)."""
-    ids = sorted(set(ext_ids))
-    conn = session.connection()
-    return {e: h for part in _chunks(ids) for e, h in conn.execute(_HASH_OF_EXT_ID, {"ids": part})}
+    a = _ARTICLES.c
+    return dict(_rows_in(session, "hashes_of_ext_ids",
+                         lambda m: select(a.ext_id, a.content_hash).where(m(a.ext_id, "values")), ext_ids))
 
 
 def stored_urls(session: Session, pairs: Iterable[tuple[int | None, str | None]]) -> set[tuple[int, str]]:
     """Which (outlet id, url) pairs are stored already."""
     pairs = {p for p in pairs if p[0] is not None and p[1] is not None}
-    urls = sorted({u for _, u in pairs})
-    conn = session.connection()
-    found = {(o, u) for part in _chunks(urls) for o, u in conn.execute(_URLS, {"urls": part})}
-    return found & pairs
+    a = _ARTICLES.c
+    found = _rows_in(session, "stored_urls", lambda m: select(a.outlet_id, a.url).where(m(a.url, "values")),
+                     {u for _, u in pairs})
+    return {tuple(r) for r in found} & pairs
 
 
 def _ids_by_name(session: Session, table, column: str, names: set[str], extra: dict | None = None) -> dict[str, int]:
     """Ids of the rows of ``table`` whose unique ``column`` is one of ``names``, inserting
     the missing ones (insert-or-ignore: a concurrent writer may insert them too)."""
     col = table.c[column]
-    conn = session.connection()
-    want = sorted(names)
-    found = {n: i for part in _chunks(want) for n, i in conn.execute(select(col, table.c.id).where(col.in_(part)))}
-    missing = [n for n in want if n not in found]
+
+    def ids(which) -> dict[str, int]:
+        return dict(_rows_in(session, f"ids:{table.name}", lambda m: select(col, table.c.id).where(m(col, "values")),
+                             which))
+
+    found = ids(names)
+    missing = sorted(n for n in names if n not in found)
     if missing:
         insert_rows(session, table, [{column: n, **(extra or {})} for n in missing], [column])
-        found.update(conn.execute(select(col, table.c.id).where(col.in_(missing))).all())
+        found.update(ids(missing))
     return found
 
 
@@ -196,10 +221,10 @@ def insert_claims(session: Session, rows: list[dict]) -> list[int]:
 
 # kind IN … AND value IN …, not a row-value IN: both databases turn these into index
 # lookups on (kind, value, as_of); the few extra combinations are dropped in Python
-_COPY_FIGURES = (select(_CLAIMS.c.article_id, _CLAIMS.c.kind, _CLAIMS.c.value, _CLAIMS.c.as_of)
-                 .where(_CLAIMS.c.kind.in_(bindparam("kinds", expanding=True)),
-                        _CLAIMS.c.value.in_(bindparam("values", expanding=True)),
-                        _CLAIMS.c.as_of >= bindparam("lo"), _CLAIMS.c.as_of <= bindparam("hi")))
+def _copy_figures(m):
+    c = _CLAIMS.c
+    return (select(c.article_id, c.kind, c.value, c.as_of)
+            .where(m(c.kind, "kinds"), m(c.value, "values"), c.as_of >= bindparam("lo"), c.as_of <= bindparam("hi")))
 
 
 def articles_sharing_figures(session: Session, figures: dict[int, set[tuple[str, int, date]]],
@@ -215,13 +240,11 @@ def articles_sharing_figures(session: Session, figures: dict[int, set[tuple[str,
         return {}
     lo = min(f[2] for f in everything) - timedelta(days=days)
     hi = max(f[2] for f in everything) + timedelta(days=days)
-    pairs = sorted({(k, v) for k, v, _ in everything})
-    conn = session.connection()
     stated: dict[tuple[str, int], list[tuple[int, date]]] = {}
-    for part in _chunks(pairs, 250):
-        params = {"kinds": sorted({k for k, _ in part}), "values": sorted({v for _, v in part}), "lo": lo, "hi": hi}
-        for art, kind, value, as_of in conn.execute(_COPY_FIGURES, params):
-            stated.setdefault((kind, value), []).append((art, as_of))
+    params = {"kinds": sorted({k for k, _, _ in everything}), "lo": lo, "hi": hi}
+    for art, kind, value, as_of in _rows_in(session, "copy_figures", _copy_figures, {v for _, v, _ in everything},
+                                            params, size=250):
+        stated.setdefault((kind, value), []).append((art, as_of))
     out: dict[int, set[int]] = {}
     for art, fs in figures.items():
         found = {other for kind, value, as_of in fs for other, when in stated.get((kind, value), ())
@@ -233,10 +256,8 @@ def articles_sharing_figures(session: Session, figures: dict[int, set[tuple[str,
 
 def copy_texts(session: Session, ids: Iterable[int]) -> dict[int, str]:
     """The texts of these articles, by id (to compare candidate copies)."""
-    ids = sorted(set(ids))
-    conn = session.connection()
-    return {i: t for part in _chunks(ids) for i, t in
-            conn.execute(select(_ARTICLES.c.id, _ARTICLES.c.text).where(_ARTICLES.c.id.in_(part)))}
+    a = _ARTICLES.c
+    return dict(_rows_in(session, "copy_texts", lambda m: select(a.id, a.text).where(m(a.id, "values")), ids))
 
 
 def articles_by_id(session: Session, ids: Iterable[int]) -> list[Article]:
@@ -353,15 +374,14 @@ CHAIN_RELATIONS = ("repeats", "updates", "revises_down")
 
 
 LINK_COLUMNS = (_LINKS.c.id, _LINKS.c.a_id, _LINKS.c.b_id, _LINKS.c.relation, _LINKS.c.score, _LINKS.c.reason)
-_CHAIN_LINKS_FROM = select(*LINK_COLUMNS).where(_LINKS.c.a_id.in_(bindparam("ids", expanding=True)),
-                                                _LINKS.c.relation.in_(CHAIN_RELATIONS))
-
-
 def chain_links_from(session: Session, a_ids: Sequence[int]) -> list:
     """The same-originator links whose newer side is one of ``a_ids``, as rows of
     :data:`LINK_COLUMNS`."""
-    conn = session.connection()
-    return [r for part in _chunks(sorted(set(a_ids))) for r in conn.execute(_CHAIN_LINKS_FROM, {"ids": part})]
+    # the relation is filtered here, not in SQL: on its own, a_id is a lookup in the unique
+    # (a_id, b_id) index, which a planner with stale statistics may trade for a bitmap
+    # over every chain link of the relation index
+    rows = _rows_in(session, "links_from", lambda m: select(*LINK_COLUMNS).where(m(_LINKS.c.a_id, "values")), a_ids)
+    return [r for r in rows if r.relation in CHAIN_RELATIONS]
 
 
 def insert_links(session: Session, rows: list[dict]) -> list[tuple[int, int]]:
@@ -386,10 +406,9 @@ def unattributed_claims(session: Session, article_id: int) -> list[Claim]:
 
 def originators(session: Session, claim_ids: Iterable[int]) -> dict[int, str]:
     """The originator of each of these claims, as stored now."""
-    ids = sorted(set(claim_ids))
-    conn = session.connection()
-    return {i: o for part in _chunks(ids) for i, o in
-            conn.execute(select(_CLAIMS.c.id, _CLAIMS.c.originator).where(_CLAIMS.c.id.in_(part)))}
+    c = _CLAIMS.c
+    return dict(_rows_in(session, "originators", lambda m: select(c.id, c.originator).where(m(c.id, "values")),
+                         claim_ids))
 
 
 def rejection_recorded(session: Session, origin: str, article: str | None, reason: str, status: str) -> bool:

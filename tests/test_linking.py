@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -218,6 +218,33 @@ def test_the_whole_story_in_one_batch_links_like_one_article_at_a_time(engine, t
         assert relations(engine)["repeats"] >= 2 and relations(engine)["updates"] >= 2
     finally:
         one_by_one.dispose()
+
+
+def _daily_tolls(days: int) -> list[ArticleIn]:
+    start = date(2023, 10, 20)
+    return [ArticleIn(id=f"d{i:02d}", outlet="wire.example", published=start + timedelta(days=i),
+                      url=f"https://wire.example/d{i:02d}",
+                      text=f"The death toll in Gaza has risen to {4000 + 150 * i + (i % 3) * 7:,}, "
+                           f"the Gaza Health Ministry said.")
+            for i in range(days)]
+
+
+@pytest.mark.parametrize("late", [[3, 50], [3, 9, 14, 52, 53], list(range(1, 60, 2))])
+def test_late_figures_far_apart_in_a_long_chain_link_as_if_in_order(engine, tmp_path, late):
+    """A batch of late figures of one long chain (60 days of a ministry's toll): figures
+    within reach of each other are read as one stretch, the others apart; either way the
+    links are those of ingesting every day in order."""
+    tolls = _daily_tolls(60)
+    in_order = make_engine(f"sqlite:///{tmp_path / 'in-order.db'}")
+    upgrade(in_order.url.render_as_string())
+    ingest(in_order, *tolls)
+    ingest(engine, *(t for i, t in enumerate(tolls) if i not in late))
+    in_batches(engine, [tolls[i] for i in late], [len(late)])
+    try:
+        assert link_set(engine) == link_set(in_order)
+        assert relations(engine) == Counter({"updates": 59})
+    finally:
+        in_order.dispose()
 
 
 @pytest.mark.parametrize("n", [3])

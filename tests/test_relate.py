@@ -95,3 +95,29 @@ def test_a_real_downward_revision_is_not_mistaken_for_an_outlier():
 def test_a_fast_growing_early_toll_still_updates():
     links = chain_links([fig(1, 284, day=6), fig(2, 8754, day=8)], {2})
     assert links[2].relation == "updates"
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from worker.core.relate import related  # noqa: E402
+
+_FIGURES = st.builds(
+    fig, st.integers(1, 6), st.integers(0, 50_000), st.sampled_from(["exact", "at_least", "at_most"]),
+    who=st.sampled_from(["Gaza Health Ministry", "UN OCHA", "WHO"]), day=st.integers(1, 9),
+    kind=st.sampled_from(["killed", "hostages"]), scope=st.sampled_from(["cumulative", "incident"]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(_FIGURES, _FIGURES, st.integers(0, 3))
+def test_related_says_exactly_whether_relate_links(newer, older, window):
+    assert related(newer, older, window) == (relate(newer, older, window) is not None)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_FIGURES, min_size=1, max_size=12, unique_by=lambda f: f.id), st.data())
+def test_a_chains_links_do_not_depend_on_which_figures_are_targets(chain, data):
+    chain = sorted(chain, key=lambda f: f.order_key)
+    every = chain_links(chain, {f.id for f in chain})
+    some = data.draw(st.sets(st.sampled_from([f.id for f in chain])))
+    assert chain_links(chain, some) == {i: every[i] for i in some}

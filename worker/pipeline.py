@@ -112,21 +112,33 @@ def _reconcile(session: Session, have: Sequence, want: dict[tuple[int, int], Dec
 CHAIN_REACH = 12
 
 
+def _date_windows(days: Iterable[date], reach: timedelta) -> list[tuple[date, date]]:
+    """The days ± ``reach``, overlapping windows merged: what to read around them."""
+    out: list[tuple[date, date]] = []
+    for d in sorted(set(days)):
+        if out and d - reach <= out[-1][1]:
+            out[-1] = (out[-1][0], d + reach)
+        else:
+            out.append((d - reach, d + reach))
+    return out
+
+
 def _cross_decisions(session: Session, figures: Sequence[Figure], cfg: Config) -> dict[tuple[int, int], Decision]:
     """The links of ``figures`` with other originators' figures of their metric in the
-    time window (SPEC §3: agrees, contradicts); one indexed lookup per metric."""
-    span = timedelta(days=cfg.window_days)
+    time window (SPEC §3: agrees, contradicts), read in one statement: each metric's
+    figures within ``window_days`` of one of ``figures``, never more."""
+    reach = timedelta(days=cfg.window_days)
     by_metric: dict[str, list[Figure]] = defaultdict(list)
     for f in figures:
         if f.as_of is not None:
             by_metric[f.metric].append(f)
+    spans = [(m, lo, hi) for m in sorted(by_metric) for lo, hi in _date_windows((f.as_of for f in by_metric[m]), reach)]
     want = {}
-    metrics = sorted(by_metric)
-    windows = repo.metric_spans(session, [(m, min(f.as_of for f in by_metric[m]) - span,
-                                           max(f.as_of for f in by_metric[m]) + span) for m in metrics])
-    for metric, rows in zip(metrics, windows):
+    for (metric, lo, hi), rows in zip(spans, repo.metric_spans(session, spans)):
         others = [Figure(*r) for r in rows]
         for me in by_metric[metric]:
+            if not lo <= me.as_of <= hi:
+                continue
             for other in others:
                 if other.originator == me.originator or abs((other.as_of - me.as_of).days) > cfg.window_days:
                     continue
@@ -137,30 +149,55 @@ def _cross_decisions(session: Session, figures: Sequence[Figure], cfg: Config) -
     return want
 
 
+def _chain_segments(keys: Sequence[str], windows: Sequence[list]) -> list[tuple[list, str]]:
+    """Merge the windows read around each new figure of one chain (in key order) into
+    contiguous segments: (the segment's rows in order, its first new figure's key).
+
+    A window is ``CHAIN_REACH`` figures before a new figure, the figure, and
+    ``CHAIN_REACH`` after; the next new figure's window joins it when that figure is
+    among those after (then nothing lies between them unread).
+    """
+    segments: list[tuple[dict, str]] = []
+    after: set[int] = set()
+    for key, rows in zip(keys, windows):
+        me = next((r.id for r in rows if r.order_key == key), None)
+        if segments and me in after:
+            segments[-1][0].update((r.id, r) for r in rows)
+        else:
+            segments.append(({r.id: r for r in rows}, key))
+        after = {r.id for r in rows if r.order_key > key}
+    return [(sorted(rows.values(), key=lambda r: r.order_key), first) for rows, first in segments]
+
+
 def link_claims(session: Session, figures: Sequence[Figure], cfg: Config, tally: Tally) -> int:
     """Link stored claims into their metrics as if every claim had arrived in order (SPEC §3).
 
-    Per originator's chain, the span from the earliest to the latest of ``figures`` (and
-    ``CHAIN_REACH`` figures on either side) is read once, and the chain link of every
-    figure in it and just after it is recomputed: a figure placed late replaces the link
-    that jumped over it. Cross-originator links are added from one window per metric.
-    A batch of articles is linked in one pass. Returns how many links changed.
+    Around each of ``figures`` its originator's chain is read ``CHAIN_REACH`` figures
+    back and forth (every window of a batch in one statement), and the chain link of the
+    figure and of those just after it is recomputed: a figure placed late replaces the
+    link that jumped over it. Cross-originator links come from each metric's figures in
+    the time window. A batch of articles is linked in one pass, reading only what its
+    figures can change. Returns how many links changed.
     """
     dated = [f for f in figures if f.as_of is not None]
     if not dated:
         return 0
     session.flush()
-    chains: dict[tuple[str, str], list[str]] = defaultdict(list)
+    chains: dict[tuple[str, str], set[str]] = defaultdict(set)
     for f in dated:
-        chains[(f.metric, f.originator)].append(f.order_key)
+        chains[(f.metric, f.originator)].add(f.order_key)
+    order = sorted(chains)
+    spans = [(metric, who, key, key) for metric, who in order for key in sorted(chains[(metric, who)])]
+    windows = iter(repo.chain_spans(session, spans, CHAIN_REACH))
     want: dict[tuple[int, int], Decision] = {}
     targets: set[int] = set()
-    spans = sorted((metric, who, min(keys), max(keys)) for (metric, who), keys in chains.items())
-    for (_metric, _who, lo, _hi), rows in zip(spans, repo.chain_spans(session, spans, CHAIN_REACH)):
-        moved = {r.id for r in rows if r.order_key >= lo}
-        decided = chain_links([Figure(*r) for r in rows], moved, cfg.window_days)
-        want.update({(d.a, d.b): d for d in decided.values() if d is not None})
-        targets |= moved
+    for chain in order:
+        keys = sorted(chains[chain])
+        for rows, first in _chain_segments(keys, [next(windows) for _ in keys]):
+            moved = {r.id for r in rows if r.order_key >= first}
+            decided = chain_links([Figure(*r) for r in rows], moved, cfg.window_days)
+            want.update({(d.a, d.b): d for d in decided.values() if d is not None})
+            targets |= moved
     changed = _reconcile(session, repo.chain_links_from(session, sorted(targets)), want, cfg, tally)
     return changed + _add_links(session, _cross_decisions(session, dated, cfg).values(), cfg, tally)
 

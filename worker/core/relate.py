@@ -146,6 +146,18 @@ def _days(a: Figure, b: Figure) -> int | None:
     return abs((a.as_of - b.as_of).days)
 
 
+def related(newer: Figure, older: Figure, window_days: int = 2) -> bool:
+    """Whether :func:`relate` links the two figures at all (``relate(...) is not None``),
+    without building the link: same metric, two figures, plausibly one count, and the
+    same originator or dates within ``window_days``."""
+    if newer.metric != older.metric or newer.id == older.id or not plausibly_one_count(newer, older):
+        return False
+    if newer.originator == older.originator:
+        return True
+    days = _days(newer, older)
+    return days is not None and days <= window_days
+
+
 def relate(newer: Figure, older: Figure, window_days: int = 2) -> Decision | None:
     """The relation of ``newer`` to ``older`` (same metric), or None when unrelated.
 
@@ -190,9 +202,11 @@ def chain_links(chain: list[Figure], targets: set[int], window_days: int = 2) ->
     out: dict[int, Decision | None] = {}
     last: Figure | None = None
     for x in chain:
-        d = relate(x, last, window_days) if last is not None else None
         if x.id in targets:
-            out[x.id] = d
-        if last is None or d is not None:
+            d = out[x.id] = relate(x, last, window_days) if last is not None else None
+            linked = d is not None
+        else:  # only whether it links decides what the next figure looks back to
+            linked = last is not None and related(x, last, window_days)
+        if last is None or linked:
             last = x
     return out
