@@ -7,7 +7,7 @@ from collections import namedtuple
 from datetime import date, timedelta
 from typing import Callable, Iterable, Sequence
 
-from sqlalchemy import JSON, Select, any_, bindparam, delete, func, insert, or_, select, text, union_all, update
+from sqlalchemy import JSON, Select, String, any_, bindparam, delete, func, insert, or_, select, text, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
@@ -134,13 +134,23 @@ def source_ids(session: Session, seen: dict[str, set[str]]) -> dict[str, int]:
     if not ids:
         return ids
     conn = session.connection()
-    rows = conn.execute(select(_SOURCES.c.id, _SOURCES.c.canonical, _SOURCES.c.aliases)
-                        .where(_SOURCES.c.id.in_(sorted(ids.values())))).all()
-    for sid, canonical, aliases in rows:
+    src = _SOURCES.c
+
+    def new_aliases(canonical: str, aliases) -> list[str]:
         aliases = list(aliases or [])
-        new = sorted(a for a in seen[canonical] if a and a not in aliases)[:max(0, 200 - len(aliases))]
-        if new:
-            conn.execute(update(_SOURCES).where(_SOURCES.c.id == sid).values(aliases=aliases + new))
+        return sorted(a for a in seen[canonical] if a and a not in aliases)[:max(0, 200 - len(aliases))]
+
+    rows = _rows_in(session, "sources", lambda m: select(src.id, src.canonical, src.aliases).where(m(src.id, "values")),
+                    ids.values())
+    grown = sorted(sid for sid, canonical, aliases in rows if new_aliases(canonical, aliases))
+    if grown:
+        # read again under a row lock (in id order, so two writers cannot deadlock here):
+        # a writer adding aliases at the same time waits, then adds to what this one wrote
+        for sid, canonical, aliases in conn.execute(select(src.id, src.canonical, src.aliases)
+                                                    .where(src.id.in_(grown)).order_by(src.id).with_for_update()):
+            new = new_aliases(canonical, aliases)
+            if new:
+                conn.execute(update(_SOURCES).where(src.id == sid).values(aliases=list(aliases or []) + new))
     return ids
 
 
@@ -156,6 +166,10 @@ def _with_defaults(table, rows: list[dict]) -> list[dict]:
                    for c in cols if c.name not in row}
         out.append({**row, **missing} if missing else row)
     return out
+
+
+def _unsized(sqltype):
+    return String() if isinstance(sqltype, String) and sqltype.length else sqltype
 
 
 def _is_json(column) -> bool:
@@ -191,7 +205,10 @@ def insert_rows(session: Session, table, rows: list[dict], conflict: Sequence[st
     if stmt is None:
         q = dialect.identifier_preparer.quote
         # JSON values travel as text and are cast back (PostgreSQL has no array of JSON literals)
-        types = ["TEXT" if _is_json(table.c[n]) else table.c[n].type.compile(dialect=dialect) for n in names]
+        # arrays of unsized types: a cast to VARCHAR(255)[] would cut a longer value without
+        # a word, where the assignment to the column refuses it as SQLite's path does
+        types = ["TEXT" if _is_json(table.c[n]) else _unsized(table.c[n].type).compile(dialect=dialect)
+                 for n in names]
         arrays = ", ".join(f"CAST(:c{i} AS {t}[])" for i, t in enumerate(types))
         values = ", ".join(f"CAST(u.c{i} AS JSON)" if _is_json(table.c[n]) else f"u.c{i}" for i, n in enumerate(names))
         sql = (f"INSERT INTO {q(table.name)} ({', '.join(q(n) for n in names)}) SELECT {values} "

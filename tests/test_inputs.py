@@ -105,3 +105,10 @@ def test_a_leading_date_line_gives_the_publication_date():
 def test_an_id_longer_than_the_store_keeps_is_rejected_as_bad_input():
     with pytest.raises(BadArticle, match="'id' is 300 characters long"):
         article_from_payload({"id": "x" * 300, "text": "Two died."})
+
+
+def test_an_outlet_name_longer_than_its_column_is_rejected_with_the_limit():
+    from worker.inputs import BadArticle, article_from_payload
+
+    with pytest.raises(BadArticle, match="'outlet' is 300 characters long"):
+        article_from_payload({"id": "long-outlet", "outlet": "x" * 300, "text": "Ten people died."})

@@ -247,6 +247,38 @@ def test_late_figures_far_apart_in_a_long_chain_link_as_if_in_order(engine, tmp_
         in_order.dispose()
 
 
+def test_an_outlier_in_a_chain_gives_the_same_links_however_the_articles_come(tmp_path):
+    """10,000 on day 0 (a different count read into the metric), then 1,001 … 1,015: each
+    figure's link is decided by the figures just before it, so one article at a time,
+    one batch, pairs, or the reverse order give the same links, and a re-check changes
+    nothing."""
+    from worker.tasks import run_recheck
+
+    start = date(2023, 10, 20)
+    arts = [ArticleIn(id=f"o{i:02d}", outlet="wire.example", published=start + timedelta(days=i),
+                      url=f"https://wire.example/o{i:02d}",
+                      text=f"At least {v:,} people have been killed in Gaza, the Gaza Health Ministry said.")
+            for i, v in enumerate([10_000] + [1_001 + i for i in range(15)])]
+    ways = {"one at a time": (arts, [1] * 16), "one batch": (arts, [16]), "pairs": (arts, [2] * 8),
+            "reversed": (arts[::-1], [1] * 16), "15 then 1": (arts, [15, 1])}
+    results = {}
+    for name, (order, sizes) in ways.items():
+        engine = make_engine(f"sqlite:///{tmp_path / (name.replace(' ', '-') + '.db')}")
+        upgrade(engine.url.render_as_string())
+        in_batches(engine, order, sizes)
+        results[name] = link_set(engine)
+        assert run_recheck(engine, Config(), date(2000, 1, 1))["changed"] == 0, name
+        engine.dispose()
+    assert all(links == results["one at a time"] for links in results.values()), results
+    # while 10,000 is among the CHAIN_REACH (12) figures before one, it cannot link back
+    # past it; the last three are out of its reach and update their predecessors
+    assert relations_of(results["one at a time"]) == Counter({"updates": 3})
+
+
+def relations_of(links: set[tuple]) -> Counter:
+    return Counter(r[3] for r in links)
+
+
 @pytest.mark.parametrize("n", [3])
 def test_a_second_ingest_of_the_same_articles_changes_nothing(engine, n):
     ingest(engine, *STORY[:n])

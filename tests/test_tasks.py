@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from sqlalchemy import delete, func, select
 
 from store.db import session_scope
-from store.models import Article, Claim, ClaimLink, Recheck, Rejection
+from store.models import Article, Claim, ClaimLink, Recheck, Rejection, Source
 from store.repository import claims_query, links_query
 from tests.conftest import SEEDS
 from worker import tasks
@@ -129,6 +129,35 @@ def test_a_batch_cut_by_the_soft_time_limit_is_handed_back_one_article_per_messa
     with session_scope(engine) as s:
         rej = s.scalars(select(Rejection)).one()
         assert (rej.article, rej.status) == ("slow", "failed") and "soft time limit" in rej.reason
+
+
+def test_two_writers_adding_aliases_to_one_source_keep_both(db_url, engine):
+    import threading
+
+    from sqlalchemy.orm import Session
+
+    from store import repository as repo
+
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite has one writer at a time")
+    with session_scope(engine) as s:
+        repo.source_ids(s, {"Test Ministry": {"Test Ministry"}})
+    first, second = Session(engine), Session(engine)
+    try:
+        repo.source_ids(first, {"Test Ministry": {"the test ministry"}})  # holds the row until commit
+        other = threading.Thread(target=lambda: (repo.source_ids(second, {"Test Ministry": {"Test's Ministry"}}),
+                                                 second.commit()))
+        other.start()
+        other.join(0.5)
+        assert other.is_alive()  # waiting for the first writer's row lock, not overwriting it
+        first.commit()
+        other.join(10)
+    finally:
+        first.close()
+        second.close()
+    with session_scope(engine) as s:
+        aliases = s.scalar(select(Source.aliases).where(Source.canonical == "Test Ministry"))
+    assert aliases == ["Test Ministry", "the test ministry", "Test's Ministry"]
 
 
 def test_an_unreachable_database_raises_an_error_the_task_retries(env):

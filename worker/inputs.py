@@ -22,6 +22,7 @@ KNOWN_SUFFIXES = {".json", ".jsonl", ".txt"} | FEED_SUFFIXES | HTML_SUFFIXES
 # the store's column sizes (store/models.py)
 MAX_ID_LENGTH = 255
 MAX_URL_LENGTH = 2048
+MAX_OUTLET_LENGTH = 255
 _LEADING_DATE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b")
 
 
@@ -111,6 +112,8 @@ def article_from_payload(payload, default_id: str | None = None, max_bytes: int 
     if url is not None and len(url) > MAX_URL_LENGTH:
         raise BadArticle(f"'url' is {len(url)} characters long (at most {MAX_URL_LENGTH})")
     outlet = payload.get("outlet") or outlet_from_url(url)
+    if outlet and len(str(outlet)) > MAX_OUTLET_LENGTH:
+        raise BadArticle(f"'outlet' is {len(str(outlet))} characters long (at most {MAX_OUTLET_LENGTH})")
     title = payload.get("title") or ""
     return ArticleIn(id=art_id, text=text, title=str(title), url=url,
                      outlet=str(outlet) if outlet else None, published=published)

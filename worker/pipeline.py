@@ -195,7 +195,7 @@ def link_claims(session: Session, figures: Sequence[Figure], cfg: Config, tally:
         keys = sorted(chains[chain])
         for rows, first in _chain_segments(keys, [next(windows) for _ in keys]):
             moved = {r.id for r in rows if r.order_key >= first}
-            decided = chain_links([Figure(*r) for r in rows], moved, cfg.window_days)
+            decided = chain_links([Figure(*r) for r in rows], moved, cfg.window_days, CHAIN_REACH)
             want.update({(d.a, d.b): d for d in decided.values() if d is not None})
             targets |= moved
     changed = _reconcile(session, repo.chain_links_from(session, sorted(targets)), want, cfg, tally)
@@ -215,7 +215,7 @@ def sync_chain(session: Session, metric: str, originator: str, order_key: str, c
     # strict < and > around order_key: the figure leaving is not in its own window
     before, after = repo.chain_window(session, metric, originator, order_key, CHAIN_REACH)
     targets = {r.id for r in after}
-    decided = chain_links([Figure(*r) for r in (*before, *after)], targets, cfg.window_days)
+    decided = chain_links([Figure(*r) for r in (*before, *after)], targets, cfg.window_days, CHAIN_REACH)
     want = {(d.a, d.b): d for d in decided.values() if d is not None}
     return _reconcile(session, repo.chain_links_from(session, sorted(targets)), want, cfg, tally)
 
@@ -378,8 +378,8 @@ def store_articles(session: Session, arts: Sequence[ArticleIn], aliases: Aliases
     # locked last, in place_claims, so the locks that serialise workers are held only
     # while linking and committing
     repo.lock_keys(session, {k for i in todo for k in (f"article:{hashes[i]}", f"id:{arts[i].id}",
-                                                         f"url:{arts[i].outlet}|{arts[i].url}")},
-                   repo.ARTICLE_LOCKS)
+                                                         f"url:{arts[i].outlet}|{arts[i].url}" if arts[i].url else "")
+                             if k}, repo.ARTICLE_LOCKS)
     ids = repo.hashes_of_ext_ids(session, [arts[i].id for i in todo])
     outlets = repo.outlet_ids(session, [arts[i].outlet for i in todo])
     urls = repo.stored_urls(session, [(outlets.get(arts[i].outlet), arts[i].url) for i in todo])
@@ -489,7 +489,7 @@ def relink(session: Session, claim: Claim, cfg: Config, counter: Counter) -> int
         return _reconcile(session, repo.links_of(session, claim.id), {}, cfg, tally)
     me = figure(claim)
     before, _ = repo.chain_window(session, claim.metric, claim.originator, claim.order_key, CHAIN_REACH)
-    decided = chain_links([*(Figure(*r) for r in before), me], {claim.id}, cfg.window_days)
+    decided = chain_links([*(Figure(*r) for r in before), me], {claim.id}, cfg.window_days, CHAIN_REACH)
     want = {(d.a, d.b): d for d in decided.values() if d is not None}
     want.update(_cross_decisions(session, [me], cfg))
     have = [lk for lk in repo.links_of(session, claim.id)

@@ -190,23 +190,25 @@ def relate(newer: Figure, older: Figure, window_days: int = 2) -> Decision | Non
     return Decision(newer.id, older.id, "contradicts", round(1 - score, 4), f"{pair}: no overlap")
 
 
-def chain_links(chain: list[Figure], targets: set[int], window_days: int = 2) -> dict[int, Decision | None]:
+def chain_links(chain: list[Figure], targets: set[int], window_days: int = 2,
+                reach: int | None = None) -> dict[int, Decision | None]:
     """Each target's link to its originator's latest earlier figure of the metric.
 
     ``chain`` is one originator's figures of one metric in order. A figure that cannot
     be the same count as the one before it (see :func:`plausibly_one_count`: a running
     total that "falls" to a fraction of itself is a different count read into the
-    metric) is an outlier: it gets no link and the next figure looks past it. The
-    result depends only on the set of figures, never on the order they arrived in.
+    metric) is an outlier: it gets no link and the next figure looks past it. A target's
+    link is decided by the ``reach`` figures just before it (all of them when None), so
+    it depends only on the set of figures — never on the order they arrived in, nor on
+    which other figures are targets or where the list handed in starts.
     """
     out: dict[int, Decision | None] = {}
-    last: Figure | None = None
-    for x in chain:
-        if x.id in targets:
-            d = out[x.id] = relate(x, last, window_days) if last is not None else None
-            linked = d is not None
-        else:  # only whether it links decides what the next figure looks back to
-            linked = last is not None and related(x, last, window_days)
-        if last is None or linked:
-            last = x
+    for i, x in enumerate(chain):
+        if x.id not in targets:
+            continue
+        last: Figure | None = None
+        for y in chain[max(0, i - reach) if reach is not None else 0:i]:
+            if last is None or related(y, last, window_days):
+                last = y
+        out[x.id] = relate(x, last, window_days) if last is not None else None
     return out
