@@ -88,9 +88,10 @@ def _add_links(session: Session, decided: Iterable[Decision], cfg: Config, tally
 
 
 def _reconcile(session: Session, have: Sequence, want: dict[tuple[int, int], Decision], cfg: Config,
-               tally: Tally) -> int:
-    """Make the links ``have`` (rows of ``repo.LINK_COLUMNS``) equal to ``want``; returns
-    how many changed."""
+               tally: Tally, add: Iterable[Decision] = ()) -> int:
+    """Make the links ``have`` (rows of ``repo.LINK_COLUMNS``) equal to ``want``, and add
+    the links ``add`` (inserted with the new ones, in the same statement); returns how
+    many changed."""
     want = dict(want)
     gone, changed = [], []
     for link in have:
@@ -104,7 +105,7 @@ def _reconcile(session: Session, have: Sequence, want: dict[tuple[int, int], Dec
             changed.append(d)
     repo.delete_links(session, gone)
     review.flag_links(session, [d for d in changed if d.relation in cfg.review_relations])
-    return len(gone) + len(changed) + _add_links(session, want.values(), cfg, tally)
+    return len(gone) + len(changed) + _add_links(session, [*want.values(), *add], cfg, tally)
 
 
 # how far along an originator's chain a figure may look for its predecessor, stepping over
@@ -198,8 +199,8 @@ def link_claims(session: Session, figures: Sequence[Figure], cfg: Config, tally:
             decided = chain_links([Figure(*r) for r in rows], moved, cfg.window_days, CHAIN_REACH)
             want.update({(d.a, d.b): d for d in decided.values() if d is not None})
             targets |= moved
-    changed = _reconcile(session, repo.chain_links_from(session, sorted(targets)), want, cfg, tally)
-    return changed + _add_links(session, _cross_decisions(session, dated, cfg).values(), cfg, tally)
+    cross = _cross_decisions(session, dated, cfg)  # other originators: never a pair of the chain's
+    return _reconcile(session, repo.chain_links_from(session, sorted(targets)), want, cfg, tally, cross.values())
 
 
 def link_claim(session: Session, claim: Claim, cfg: Config, counter: Counter) -> None:
