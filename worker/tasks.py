@@ -61,21 +61,13 @@ def summary(outcome: Outcome) -> dict:
     return out
 
 
-def record_once(engine: Engine, origin: str, article: str | None, reason: str, *, payload=None,
-                traceback: str | None = None, status: str = "rejected") -> None:
-    """Record a rejection or failure unless the same one is already recorded: a message
-    delivered twice (a worker lost after the commit, before the ack) must not list the
-    same bad article twice."""
-    record_rejection(engine, origin, article, reason, payload=payload, traceback=traceback, status=status)
-
-
 def _valid(engine: Engine, payload, origin: str) -> ArticleIn | dict:
     """The article of one SPEC §1 payload, or (recorded) the summary of its rejection."""
     try:
         return article_from_payload(payload, max_bytes=settings.max_article_bytes())
     except BadArticle as e:
         art_id = payload.get("id") if isinstance(payload, dict) else None
-        record_once(engine, origin, str(art_id) if art_id else None, str(e),
+        record_rejection(engine, origin, str(art_id) if art_id else None, str(e),
                     payload=payload if isinstance(payload, dict) else None)
         return {"article": art_id, "status": "rejected", "reason": str(e)}
 
@@ -98,7 +90,7 @@ def store_batch(engine: Engine, arts: list[ArticleIn], aliases: Aliases, cfg: Co
                 defer([article_payload(art)], [origin])
             return [Outcome(a.id, "deferred") for a in arts]
         for art, origin in zip(arts, origins):
-            record_once(engine, origin or art.id, art.id,
+            record_rejection(engine, origin or art.id, art.id,
                         "took longer than the task's soft time limit; retry it or split the article",
                         payload=article_payload(art), traceback=tb.format_exc()[-4000:], status="failed")
         raise
@@ -127,7 +119,7 @@ def ingest_payloads(engine: Engine, payloads: list, aliases: Aliases, cfg: Confi
     tried alone so one bad article does not hold back the others (``store_batch``).
     """
     if not isinstance(payloads, list):
-        record_once(engine, QUEUE_ORIGIN, None, f"a batch is a JSON list of articles, got {type(payloads).__name__}")
+        record_rejection(engine, QUEUE_ORIGIN, None, f"a batch is a JSON list of articles, got {type(payloads).__name__}")
         return {"rejected": 1}
     origins = list(origins or [])
     origins += [""] * (len(payloads) - len(origins))
@@ -164,7 +156,7 @@ def process_stored(engine: Engine, article: int | str, aliases: Aliases, cfg: Co
     except TRANSIENT:
         raise
     except Exception as e:
-        record_once(engine, reprocess_origin(article), str(article),
+        record_rejection(engine, reprocess_origin(article), str(article),
                     f"{type(e).__name__}: {e}".splitlines()[0][:500], traceback=tb.format_exc()[-4000:],
                     status="failed")
         raise
@@ -237,7 +229,7 @@ class ClaimtrackTask(app.Task):
             engine = engine_for(settings.database_url())
             for payload in payloads:
                 art_id = payload.get("id") if isinstance(payload, dict) else None
-                record_once(engine, f"task:{task_id}", art_id, reason, status="failed",
+                record_rejection(engine, f"task:{task_id}", art_id, reason, status="failed",
                             payload=payload if isinstance(payload, dict) else None, traceback=str(einfo)[-4000:])
         except Exception:  # noqa: BLE001 - the store is unreachable; the log keeps the payload ids
             log.exception("task %s failed and could not be recorded; article ids: %s", task_id,
