@@ -32,6 +32,10 @@ bench: dev
 	$(BIN)/python bench/bench_extract.py
 	$(BIN)/python bench/bench_link.py
 	$(BIN)/python bench/bench_queue.py
+	$(BIN)/python bench/bench_bad_inputs.py
+	$(BIN)/python bench/bench_ingest_stream.py --sizes 2000 20000
+	$(BIN)/python bench/bench_syndication.py --articles 2000
+	$(BIN)/python bench/bench_api.py
 
 clean:
 	rm -rf $(VENV) claimtrack.db claimtrack.db-wal claimtrack.db-shm

@@ -12,6 +12,13 @@ work shares the machine; the load average is printed with them). The corpus
 is news prose: about one sentence in five states a head count; the rest
 are statements, quotes, dates, money, percentages and page debris.
 
+Then the whole process on real-like news (bench/newslike.py: articles with
+the density of real reporting, many figures, sources, places, dates and
+quotes per article): ``claimtrack extract --format jsonl`` on a 4 MB JSONL
+file as a subprocess, start-up included, best of 3; its start-up alone (a
+one-line file); and quantulum3 on a slice of the same article texts in this
+process, per MB, for the ratio. ``--whole`` runs only this part.
+
 Not part of the test suite: figures depend on the machine.
 """
 from __future__ import annotations
@@ -19,7 +26,11 @@ from __future__ import annotations
 import os
 import random
 import re
+import resource
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 import warnings
@@ -31,6 +42,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from worker.aliases import load_aliases  # noqa: E402
 from worker.core.extract import extract  # noqa: E402
 from worker.core.types import ArticleIn  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from newslike import jsonl  # noqa: E402
 
 PLACES = ["Gaza", "the Gaza Strip", "Sudan", "Khartoum", "southern Turkey", "northwest Syria", "Derna",
           "eastern Libya", "Kharkiv", "Port-au-Prince", "Sindh province", "Herat"]
@@ -115,7 +129,64 @@ def timed_cpu(fn) -> tuple[float, float]:
     return time.perf_counter() - w0, time.process_time() - c0
 
 
+def _claimtrack() -> str:
+    """The ``claimtrack`` script of this interpreter's environment (else the one on PATH)."""
+    here = Path(sys.executable).with_name("claimtrack")
+    return str(here) if here.exists() else (shutil.which("claimtrack") or "claimtrack")
+
+
+def _run_cli(path: Path) -> tuple[float, float, int]:
+    """(wall s, CPU s, output lines) of ``claimtrack extract --format jsonl path`` as a whole process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    done = subprocess.run([_claimtrack(), "extract", "--format", "jsonl", str(path)],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=True)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, done.stdout.count(b"\n")
+
+
+def whole_process() -> None:
+    """claimtrack extract on a 4 MB JSONL of real-like news, start-up included; quantulum3 alongside."""
+    import json
+
+    data = jsonl(4_000_000)
+    texts = [json.loads(line)["text"] for line in data.splitlines()]
+    with tempfile.TemporaryDirectory() as tmp:
+        big, one = Path(tmp, "news.jsonl"), Path(tmp, "one.jsonl")
+        big.write_text(data, encoding="utf-8")
+        one.write_text(data.splitlines()[0] + "\n", encoding="utf-8")
+        nbytes = big.stat().st_size
+        starts = [_run_cli(one) for _ in range(3)]
+        sw, sc, _ = min(starts)
+        print(f"start-up (extract of a one-line file): {sw:.2f} s wall, {sc:.2f} s CPU (best of 3)")
+        runs = [_run_cli(big) for _ in range(3)]
+        w, c, n = min(runs)
+    print(f"whole process, real-like news: {nbytes / 1e6:.1f} MB JSONL, {len(texts)} articles, {n} claims, "
+          f"{w:.2f} s wall, {nbytes / w / 1e6:.2f} MB/s ({nbytes / c / 1e6:.2f} MB/s of CPU time), best of 3; "
+          f"load average {os.getloadavg()[0]:.2f}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        from quantulum3 import parser
+    slice_, total = [], 0
+    for t in texts:
+        if total >= 150_000:
+            break
+        slice_.append(t)
+        total += len(t.encode())
+    qw, qc = timed_cpu(lambda: [parser.parse(t) for t in slice_])
+    qwall, qcpu = total / qw / 1e6, total / qc / 1e6
+    print(f"quantulum3 parse on {total / 1e6:.2f} MB of the same articles: {qwall:.3f} MB/s wall, "
+          f"{qcpu:.3f} MB/s of CPU time")
+    print(f"ratio whole process / quantulum3: {nbytes / w / 1e6 / qwall:.0f}x wall, "
+          f"{nbytes / c / 1e6 / qcpu:.0f}x CPU time")
+
+
 def main() -> None:
+    if "--whole" in sys.argv[1:]:
+        whole_process()
+        return
     aliases = load_aliases()
     text = corpus(4_000_000)
     nbytes = len(text.encode())
@@ -163,6 +234,7 @@ def main() -> None:
     (w1, c1), (w10, c10) = min(runs1, key=lambda r: r[1]), min(runs10, key=lambda r: r[1])
     print(f"single article, CPU s (wall s): 1 MB {c1:.2f} ({w1:.2f}), 10 MB {c10:.2f} ({w10:.2f}), "
           f"ratio {c10 / c1:.1f} (10 = linear); {len(one.text.encode()) / c1 / 1e6:.2f} MB/s on one article")
+    whole_process()
 
 
 if __name__ == "__main__":

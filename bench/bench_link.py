@@ -26,10 +26,10 @@ import pycountry  # noqa: E402
 from rapidfuzz import fuzz, process, utils  # noqa: E402
 from sqlalchemy import delete, insert, select, text  # noqa: E402
 
-from store.db import make_engine, session_scope, upgrade  # noqa: E402
-from store.models import Article, Base, Claim, ClaimLink  # noqa: E402
+from store.db import drop_everything, make_engine, session_scope, upgrade  # noqa: E402
+from store.models import Article, Claim, ClaimLink  # noqa: E402
 from worker.core.relate import metric_key  # noqa: E402
-from worker.pipeline import Config, link_claim, order_key  # noqa: E402
+from worker.pipeline import Config, link_claim, observation_key, order_key  # noqa: E402
 
 KINDS = ["killed", "injured", "displaced", "missing", "hostages", "detained", "food_insecure"]
 CLASSES = ["people", "children", "women", "soldiers"]
@@ -47,11 +47,12 @@ def synthetic_claim(rng: random.Random, article_id: int, i: int) -> dict:
     as_of = START + timedelta(days=rng.randrange(365 * 4))
     value = int(rng.lognormvariate(7, 2)) + 1
     m = metric_key(kind, region, cls, scope, period)
+    who, key = rng.choice(ORIGINATORS), order_key(as_of, as_of, value, f"{article_id:024x}", i * 40)
     return dict(article_id=article_id, kind=kind, value=value, qualifier="exact", low=value, high=value,
                 scope=scope, period=period, subject=cls, subject_class=cls, location=region, region=region,
-                source=None, source_id=None, originator=rng.choice(ORIGINATORS), as_of=as_of,
-                quote=f"{value} {kind}", start=i * 40, end=i * 40 + 12, metric=m,
-                order_key=order_key(as_of, as_of, value, f"{article_id:024x}", i * 40))
+                source=None, source_id=None, originator=who, as_of=as_of,
+                quote=f"{value} {kind}", start=i * 40, end=i * 40 + 12, metric=m, order_key=key,
+                role="total", regions="", observation=observation_key(m, region, who, key, "exact", value, value, value))
 
 
 def fill(engine, target: int, rng: random.Random) -> int:
@@ -122,11 +123,9 @@ def pct(xs: list[float], q: float) -> float:
 
 def run(label: str, url: str, sizes: list[int], probes: int, brute: int) -> list[tuple]:
     print(f"== {label}: {url.split('@')[-1]}", flush=True)
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        Base.metadata.drop_all(conn)
-        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    drop_everything(url)
     upgrade(url)
+    engine = make_engine(url)
     rng = random.Random(7)
     out = []
     for size in sizes:

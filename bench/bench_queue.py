@@ -31,7 +31,8 @@ from sqlalchemy import text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from store.db import dispose_engines, make_engine, upgrade  # noqa: E402
-from tests.test_queue_service import Worker, queue_drained, store_counts, synthetic_articles  # noqa: E402
+from claimtrack_testdata.articles import synthetic_articles  # noqa: E402
+from claimtrack_testdata.processes import Worker, queue_drained, store_counts  # noqa: E402
 
 
 def rss_mb(pid: int) -> float:

@@ -86,3 +86,17 @@ def ensure_schema(engine: Engine) -> None:
     if current != script.get_current_head():
         upgrade(url)
 
+
+
+def drop_everything(url: str) -> None:
+    """Drop every table claimtrack owns, Alembic's version table too (tests and benches start
+    from an empty store this way; ``upgrade`` then builds it again)."""
+    from sqlalchemy import text
+
+    from store.models import Base
+
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        Base.metadata.drop_all(conn)
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    engine.dispose()

@@ -86,6 +86,8 @@ class Claim(Base):
         Index("ix_claims_metric_originator_order", "metric", "originator", "order_key"),
         # candidate lookup path (SPEC §3): the metric (kind, region, …) in a time window
         Index("ix_claims_metric_as_of", "metric", "as_of"),
+        # the mentions of one observation, first mention first (migration 0003)
+        Index("ix_claims_observation_order", "observation", "order_key"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -110,8 +112,15 @@ class Claim(Base):
     end: Mapped[int] = mapped_column(Integer)
     # kind|region|subject_class|scope[:period]: claims relate only within one metric
     metric: Mapped[str] = mapped_column(String(512))
-    # a total order independent of ingestion order: as_of|published|content_hash|start
+    # a total order independent of ingestion order: as_of|role rank|value|published|content_hash|start
     order_key: Mapped[str] = mapped_column(String(160))
+    # what the figure is in its article: total · part · earlier · other_event (SPEC §2)
+    role: Mapped[str] = mapped_column(String(16), default="total", server_default="total")
+    # the regions containing ``region``, innermost first, ``|``-separated
+    regions: Mapped[str] = mapped_column(String(512), default="", server_default="")
+    # the observation the claim is a mention of: one originator's figure for one metric
+    # at one date (a digest of originator, metric, place, date and figure)
+    observation: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
     article: Mapped[Article] = relationship(back_populates="claims")
     source_ref: Mapped[Source | None] = relationship()
@@ -154,15 +163,24 @@ class Flag(Base):
     b_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"))
     relation: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(Text)
+    # how far a reviewer can trust the conflict (0..1) and why (migration 0003)
+    confidence: Mapped[float] = mapped_column(Float, default=1.0, server_default="1.0")
+    reasons: Mapped[list | None] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(16), default="new")
     verdict: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # optimistic concurrency: every ORM update of a flag bumps it (and fails on a stale
+    # copy), so two reviewers sending the version they saw never overwrite each other
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
 
     __table_args__ = (
         UniqueConstraint("a_id", "b_id", name="uq_flags_a_id_b_id"),
         Index("ix_flags_status", "status"),
+        # the review desk's queue: newest first, paged by (created_at, id)
+        Index("ix_flags_created_at_id", "created_at", "id"),
     )
+    __mapper_args__ = {"version_id_col": version}
 
     a: Mapped[Claim] = relationship(foreign_keys=[a_id])
     b: Mapped[Claim] = relationship(foreign_keys=[b_id])
@@ -223,3 +241,38 @@ class Recheck(Base):
     examined: Mapped[int] = mapped_column(Integer, default=0)
     changed: Mapped[int] = mapped_column(Integer, default=0)
     details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class ApiToken(Base):
+    """A credential for the HTTP API and the review desk. Only a hash of the secret is kept."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # who acts with it: the reviewer's name on every change made with this token
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    role: Mapped[str] = mapped_column(String(16))  # read · ingest · review
+    # sha256 of the secret (a 256-bit random token needs no slow hash)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # the first characters of the token, to tell tokens apart in `token list`
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class WebSession(Base):
+    """A signed-in desk session: the browser holds the secret, the store its hash."""
+
+    __tablename__ = "web_sessions"
+    __table_args__ = (Index("ix_web_sessions_token_id", "token_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id", ondelete="CASCADE"))
+    # every form of this session carries it (CSRF)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    token: Mapped[ApiToken] = relationship()

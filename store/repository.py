@@ -244,30 +244,40 @@ def _copy_figures(m):
             .where(m(c.kind, "kinds"), m(c.value, "values"), c.as_of >= bindparam("lo"), c.as_of <= bindparam("hi")))
 
 
-def articles_sharing_figures(session: Session, figures: dict[int, set[tuple[str, int, date]]],
+def _copy_figures_own(m):
+    return _copy_figures(m).where(_CLAIMS.c.source_id.is_(None))
+
+
+def articles_sharing_figures(session: Session, figures: dict[int, set[tuple[str, int, date, bool]]],
                              days: int = 3) -> dict[int, set[int]]:
     """For each article id in ``figures``, the other stored articles that state one of its
-    figures (kind, value, as_of within ``days``).
+    figures (kind, value, as_of within ``days``) where one of the two states it as its
+    own (no source named: the last item of the figure says so for the article's side).
 
     Syndicated copies state the same figures, so they are found through the claim index
-    rather than by comparing every stored text; one statement for a whole batch.
+    rather than by comparing every stored text; a figure attributed to an authority on
+    both sides originates with the authority whoever carries it, so such copies are
+    never read (a hot story carried by hundreds of outlets costs nothing here). Two
+    statements for a whole batch.
     """
-    everything = {f for fs in figures.values() for f in fs}
-    if not everything:
-        return {}
-    lo = min(f[2] for f in everything) - timedelta(days=days)
-    hi = max(f[2] for f in everything) + timedelta(days=days)
-    stated: dict[tuple[str, int], list[tuple[int, date]]] = {}
-    params = {"kinds": sorted({k for k, _, _ in everything}), "lo": lo, "hi": hi}
-    for art, kind, value, as_of in _rows_in(session, "copy_figures", _copy_figures, {v for _, v, _ in everything},
-                                            params, size=250):
-        stated.setdefault((kind, value), []).append((art, as_of))
     out: dict[int, set[int]] = {}
-    for art, fs in figures.items():
-        found = {other for kind, value, as_of in fs for other, when in stated.get((kind, value), ())
-                 if other != art and abs((when - as_of).days) <= days}
-        if found:
-            out[art] = found
+    for own, build in ((True, _copy_figures), (False, _copy_figures_own)):
+        mine = {art: {f[:3] for f in fs if f[3] == own} for art, fs in figures.items()}
+        everything = {f for fs in mine.values() for f in fs}
+        if not everything:
+            continue
+        lo = min(f[2] for f in everything) - timedelta(days=days)
+        hi = max(f[2] for f in everything) + timedelta(days=days)
+        stated: dict[tuple[str, int], list[tuple[int, date]]] = {}
+        params = {"kinds": sorted({k for k, _, _ in everything}), "lo": lo, "hi": hi}
+        for art, kind, value, as_of in _rows_in(session, f"copy_figures:{own}", build,
+                                                {v for _, v, _ in everything}, params, size=250):
+            stated.setdefault((kind, value), []).append((art, as_of))
+        for art, fs in mine.items():
+            found = {other for kind, value, as_of in fs for other, when in stated.get((kind, value), ())
+                     if other != art and abs((when - as_of).days) <= days}
+            if found:
+                out.setdefault(art, set()).update(found)
     return out
 
 
@@ -277,13 +287,30 @@ def copy_texts(session: Session, ids: Iterable[int]) -> dict[int, str]:
     return dict(_rows_in(session, "copy_texts", lambda m: select(a.id, a.text).where(m(a.id, "values")), ids))
 
 
+def copy_roots(session: Session, ids: Iterable[int]) -> dict[int, int]:
+    """The original of each of these articles' copy groups (itself when it is one)."""
+    a = _ARTICLES.c
+    return {i: (o or i) for i, o in _rows_in(session, "copy_roots",
+                                              lambda m: select(a.id, a.copy_of_id).where(m(a.id, "values")), ids)}
+
+
+def copies_of(session: Session, originals: Iterable[int]) -> list[Article]:
+    """The articles stored as copies of these originals."""
+    ids = sorted(set(originals))
+    if not ids:
+        return []
+    return list(session.scalars(select(Article).where(Article.copy_of_id.in_(ids))
+                                .options(joinedload(Article.outlet)).order_by(Article.id)))
+
+
 def articles_by_id(session: Session, ids: Iterable[int]) -> list[Article]:
     return list(session.scalars(select(Article).where(Article.id.in_(sorted(set(ids))))
                                 .options(joinedload(Article.outlet))))
 
 
 FIGURE_COLUMNS = (Claim.id, Claim.kind, Claim.value, Claim.qualifier, Claim.low, Claim.high, Claim.scope,
-                  Claim.metric, Claim.originator, Claim.as_of, Claim.order_key)
+                  Claim.metric, Claim.originator, Claim.as_of, Claim.order_key, Claim.region, Claim.regions,
+                  Claim.role, Claim.article_id, Claim.observation)
 
 
 # the linking hot path's statements are built once, with bound parameters: building
@@ -361,21 +388,25 @@ def chain_spans(session: Session, spans: Sequence[tuple[str, str, str, str]], re
     return [sorted(rows, key=lambda r: r.order_key) for rows in out]
 
 
-_METRIC_SPAN = (select(*FIGURE_COLUMNS)
-                .where(Claim.metric == bindparam("metric"), Claim.as_of >= bindparam("lo"),
-                       Claim.as_of <= bindparam("hi"))
-                .order_by(Claim.order_key))
+# an observation's first mention stands for it: cross-originator links join observations
+_FIRST = func.row_number().over(partition_by=Claim.observation, order_by=Claim.order_key).label("nth")
+_METRIC_SPAN_ALL = (select(*FIGURE_COLUMNS, _FIRST)
+                    .where(Claim.metric == bindparam("metric"), Claim.as_of >= bindparam("lo"),
+                           Claim.as_of <= bindparam("hi"))).subquery()
+_METRIC_SPAN = (select(*(_METRIC_SPAN_ALL.c[c.key] for c in FIGURE_COLUMNS)).where(_METRIC_SPAN_ALL.c.nth == 1)
+                .order_by(_METRIC_SPAN_ALL.c.order_key))
 _METRIC_SPANS_PG = text(f"""
 SELECT g.i, c.* FROM unnest(CAST(:metrics AS text[]), CAST(:los AS date[]), CAST(:his AS date[]))
                      WITH ORDINALITY AS g(metric, lo, hi, i)
-CROSS JOIN LATERAL (SELECT {_FIGURE_NAMES} FROM claims
-                    WHERE metric = g.metric AND as_of >= g.lo AND as_of <= g.hi) AS c""")
+CROSS JOIN LATERAL (SELECT {_FIGURE_NAMES} FROM (
+    SELECT {_FIGURE_NAMES}, row_number() OVER (PARTITION BY observation ORDER BY order_key) AS nth
+    FROM claims WHERE metric = g.metric AND as_of >= g.lo AND as_of <= g.hi) AS w WHERE nth = 1) AS c""")
 
 
 def metric_spans(session: Session, spans: Sequence[tuple[str, date, date]]) -> list[list]:
-    """Every originator's claims of each (metric, lo, hi) of ``spans`` dated from ``lo`` to
-    ``hi``, as rows of :data:`FIGURE_COLUMNS` in order: the (metric, as_of) index, one
-    round trip on PostgreSQL, never a scan of the store."""
+    """The observations of each (metric, lo, hi) of ``spans`` dated from ``lo`` to ``hi``,
+    each by its first mention, as rows of :data:`FIGURE_COLUMNS` in order: the (metric,
+    as_of) index, one round trip on PostgreSQL, never a scan of the store."""
     if session.get_bind().dialect.name != "postgresql" or len(spans) == 1:
         conn = session.connection()
         return [conn.execute(_METRIC_SPAN, {"metric": m, "lo": lo, "hi": hi}).all() for m, lo, hi in spans]
@@ -387,18 +418,65 @@ def metric_spans(session: Session, spans: Sequence[tuple[str, date, date]]) -> l
     return [sorted(rows, key=lambda r: r.order_key) for rows in out]
 
 
+_HEADS = (select(Claim.id).where(Claim.observation == bindparam("observation"))
+          .order_by(Claim.order_key).limit(bindparam("n")))
+
+
+_HEADS_PG = text("""
+SELECT g.observation, c.id FROM unnest(CAST(:observations AS text[]), CAST(:ns AS int[])) AS g(observation, n)
+CROSS JOIN LATERAL (SELECT id FROM claims WHERE observation = g.observation ORDER BY order_key LIMIT g.n) AS c""")
+
+
+def observation_heads(session: Session, wanted: dict[str, int]) -> dict[str, list[int]]:
+    """The first ``n`` mentions (claim ids) of each observation in ``wanted``
+    (observation -> n), through the (observation, order_key) index; one round trip on
+    PostgreSQL."""
+    conn = session.connection()
+    if session.get_bind().dialect.name != "postgresql":
+        return {o: list(conn.execute(_HEADS, {"observation": o, "n": n}).scalars()) for o, n in sorted(wanted.items())}
+    out: dict[str, list[int]] = {o: [] for o in wanted}
+    if wanted:
+        obs = sorted(wanted)
+        for o, i in conn.execute(_HEADS_PG, {"observations": obs, "ns": [wanted[o] for o in obs]}):
+            out[o].append(i)
+    return out
+
+
+CROSS_RELATIONS = ("agrees", "contradicts")
+
+
+def _with_sides(m, side):
+    """Links with ``side`` (a_id or b_id) among the values, and whether both sides have
+    one originator (a chain link) or two (a cross link)."""
+    ca, cb = _CLAIMS.alias("ca"), _CLAIMS.alias("cb")
+    return (select(*LINK_COLUMNS, (ca.c.originator == cb.c.originator).label("same"))
+            .join(ca, ca.c.id == _LINKS.c.a_id).join(cb, cb.c.id == _LINKS.c.b_id)
+            .where(m(_LINKS.c[side], "values")))
+
+
+def cross_links_of(session: Session, claim_ids: Sequence[int]) -> list:
+    """The cross-originator links (between two originators: agrees, contradicts, an
+    outlet repeating an authority) with one of ``claim_ids`` on either side, as rows of
+    :data:`LINK_COLUMNS`."""
+    rows = _rows_in(session, "cross_from", lambda m: _with_sides(m, "a_id"), claim_ids)
+    rows += _rows_in(session, "cross_to", lambda m: _with_sides(m, "b_id"), claim_ids)
+    return list({r.id: r for r in rows if not r.same}.values())
+
+
 CHAIN_RELATIONS = ("repeats", "updates", "revises_down")
 
 
 LINK_COLUMNS = (_LINKS.c.id, _LINKS.c.a_id, _LINKS.c.b_id, _LINKS.c.relation, _LINKS.c.score, _LINKS.c.reason)
+
+
 def chain_links_from(session: Session, a_ids: Sequence[int]) -> list:
     """The same-originator links whose newer side is one of ``a_ids``, as rows of
     :data:`LINK_COLUMNS`."""
     # the relation is filtered here, not in SQL: on its own, a_id is a lookup in the unique
     # (a_id, b_id) index, which a planner with stale statistics may trade for a bitmap
     # over every chain link of the relation index
-    rows = _rows_in(session, "links_from", lambda m: select(*LINK_COLUMNS).where(m(_LINKS.c.a_id, "values")), a_ids)
-    return [r for r in rows if r.relation in CHAIN_RELATIONS]
+    rows = _rows_in(session, "links_from", lambda m: _with_sides(m, "a_id"), a_ids)
+    return [r for r in rows if r.relation in CHAIN_RELATIONS and r.same]
 
 
 def insert_links(session: Session, rows: list[dict]) -> list[tuple[int, int]]:
@@ -417,15 +495,21 @@ def links_of(session: Session, claim_id: int) -> list:
         select(*LINK_COLUMNS).where(or_(_LINKS.c.a_id == claim_id, _LINKS.c.b_id == claim_id))).all()
 
 
-def unattributed_claims(session: Session, article_id: int) -> list[Claim]:
-    return list(session.scalars(select(Claim).where(Claim.article_id == article_id, Claim.source_id.is_(None))))
+def unattributed_claims(session: Session, article_ids: Sequence[int]) -> list[Claim]:
+    """The claims no source is named for in these articles (one statement), in id order."""
+    ids = sorted(set(article_ids))
+    if not ids:
+        return []
+    return list(session.scalars(select(Claim).where(Claim.article_id.in_(ids), Claim.source_id.is_(None))
+                                .order_by(Claim.id)))
 
 
-def originators(session: Session, claim_ids: Iterable[int]) -> dict[int, str]:
-    """The originator of each of these claims, as stored now."""
+def originators(session: Session, claim_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """The originator and observation of each of these claims, as stored now."""
     c = _CLAIMS.c
-    return dict(_rows_in(session, "originators", lambda m: select(c.id, c.originator).where(m(c.id, "values")),
-                         claim_ids))
+    return {i: (o, obs) for i, o, obs in _rows_in(
+        session, "originators", lambda m: select(c.id, c.originator, c.observation).where(m(c.id, "values")),
+        claim_ids)}
 
 
 def rejection_recorded(session: Session, origin: str, article: str | None, reason: str, status: str) -> bool:

@@ -22,7 +22,8 @@ def _claim_loads(rel):
 def flags_query(status: Sequence[str] | None = None, relation: Sequence[str] | None = None,
                 kind: str | None = None, since: date | None = None, source: str | None = None,
                 region: str | None = None) -> Select:
-    """Flags with both claims and their history loaded, filtered, by id."""
+    """Flags with both claims and their history loaded, filtered, the most trusted first
+    (confidence, then id)."""
     a, b = aliased(Claim), aliased(Claim)
     stmt = (select(Flag).join(a, Flag.a_id == a.id).join(b, Flag.b_id == b.id)
             .options(*_claim_loads(Flag.a), *_claim_loads(Flag.b), selectinload(Flag.reviews)))
@@ -31,7 +32,7 @@ def flags_query(status: Sequence[str] | None = None, relation: Sequence[str] | N
     if relation:
         stmt = stmt.where(Flag.relation.in_(list(relation)))
     stmt = pair_filters(stmt, a, b, kind=kind, since=since, source=source, region=region)
-    return stmt.order_by(Flag.id)
+    return stmt.order_by(Flag.confidence.desc(), Flag.id)
 
 
 def flags(session: Session, **filters) -> list[Flag]:

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from store.db import make_engine, upgrade
-from store.models import Base
+from store.db import drop_everything, make_engine, upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -56,11 +55,7 @@ def pytest_sessionfinish(session, exitstatus):
 
 def reset_postgres(url: str) -> None:
     """Drop everything claimtrack owns so each test starts from an empty, migrated schema."""
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        Base.metadata.drop_all(conn)
-        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    engine.dispose()
+    drop_everything(url)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

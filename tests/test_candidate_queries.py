@@ -63,7 +63,10 @@ def test_window_and_chain_lookups_use_indexes(engine):
         repo.chain_spans(s, [(metric, who, key, key), (metric, "UN", key, key)], 25)
         repo.chain_window(s, metric, who, key, 25)
         repo.chain_links_from(s, [claim_id])
-        repo.articles_sharing_figures(s, {0: {("killed", 10, date(2024, 1, 1))}})
+        repo.articles_sharing_figures(s, {0: {("killed", 10, date(2024, 1, 1), True),
+                                              ("killed", 12, date(2024, 1, 1), False)}})
+        repo.observation_heads(s, {"obs": 2, "other": 1})
+        repo.cross_links_of(s, [claim_id])
 
     found = [p for p in plans(engine, lookups) if "claims" in p]
     assert found
@@ -83,8 +86,8 @@ def test_asking_whether_people_reviewed_a_metric_reads_only_their_reviews(engine
 def test_metrics_show_each_originators_latest_figure_and_history(cli_env):
     run("ingest", str(SEEDS))
     rows = [json.loads(line) for line in run("metrics", "--kind", "killed", "--format", "jsonl").output.splitlines()]
-    gaza = next(r for r in rows if r["metric"] == "killed|Gaza Strip|people|cumulative")
-    ministry = next(o for o in gaza["originators"] if o["originator"] == "Gaza Health Ministry")
+    gaza = next(r for r in rows if r["metric"] == "killed|Palestinian territories|people|cumulative")
+    ministry = next(o for o in gaza["originators"] if o["originator"] == "Gaza Health Ministry — Gaza Strip")
     values = [p["value"] for p in ministry["history"]]
     assert values == sorted(values) and values[-1] == ministry["latest"]["value"] == 20424
     assert gaza["independent_originators"] >= 2

@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from worker.aliases import load_aliases
-from worker.core.extract import MASK_RE, _masked, extract
+from worker.core.candidates import MASK_RE, masked as _masked
+from worker.core.extract import extract
 from worker.core.numbers import NUMBER_RE, _scan, ascii_lower, find_numbers
 from worker.core.qualifiers import APPROX_RE, AT_LEAST_RE, AT_MOST_RE, OR_LESS_RE, OR_MORE_RE, qualify
 from worker.core.types import KINDS, QUALIFIERS, SCOPES, ArticleIn

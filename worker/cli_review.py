@@ -7,28 +7,13 @@ from datetime import datetime, timezone
 
 import click
 
+from worker.cli_common import console as _console
+from worker.cli_common import engine as _engine
+from worker.cli_common import since_date as _since
 from worker.core.types import KINDS, RELATIONS
 from worker.review import STATUSES
 
 REVIEW_RELATIONS = ("contradicts", "revises_down", "updates")
-
-
-def _engine():
-    from worker.cli import _engine as engine  # noqa: PLC0415 - worker.cli imports this module
-
-    return engine()
-
-
-def _since(value):
-    from worker.cli import _since as since  # noqa: PLC0415
-
-    return since(value)
-
-
-def _console(stderr: bool = False):
-    from rich.console import Console
-
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
 def _text(value):
@@ -75,14 +60,15 @@ def review() -> None:
 @click.option("--source", help="Part of an originator name on either side.")
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
 def review_list(statuses, relations, kind, source, fmt) -> None:
-    """List review flags with their status and both figures (sides a and b as in `export links`).
+    """List review flags, the most trusted first (confidence and its reasons), with their status
+    and both figures (sides a and b as in `export links`).
 
     \b
     Example:
         claimtrack review list --status new --relation contradicts
         claimtrack review list --format jsonl > flags.jsonl
     """
-    from rich.table import Table
+    from rich.table import Column, Table
 
     from store import review_queries as rq
     from store.db import session_scope
@@ -95,9 +81,11 @@ def review_list(statuses, relations, kind, source, fmt) -> None:
         for r in rows:
             click.echo(json.dumps(r, ensure_ascii=False))
         return
-    table = Table("id", "relation", "status", "verdict", "reason", "newer (a)", "earlier (b)")
+    table = Table("id", Column("relation", no_wrap=True, min_width=12), Column("conf.", no_wrap=True), "status",
+                  "verdict", "reason", "newer (a)", "earlier (b)")
     for r in rows:
-        table.add_row(str(r["id"]), r["relation"], r["status"], _text(r["verdict"] or ""), _text(r["reason"]),
+        table.add_row(str(r["id"]), r["relation"], f"{r['confidence']:.2f}", r["status"], _text(r["verdict"] or ""),
+                      _text(r["reason"] + ("; " + "; ".join(r["reasons"]) if r["reasons"] else "")),
                       _text(f"{r['a']['article']}: {r['a']['quote']}"), _text(f"{r['b']['article']}: {r['b']['quote']}"))
     out = _console()
     out.print(table)

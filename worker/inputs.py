@@ -1,29 +1,39 @@
 """Read articles from files (SPEC §1): JSON, JSON Lines, text, HTML, RSS/Atom, directories.
 
+Inputs are read one article at a time (:class:`InputStream`), so memory does not grow
+with the corpus: a JSON Lines file is read line by line, a directory file by file.
+``CLAIMTRACK_MAX_ARTICLE_BYTES`` bounds one article — one JSON document, one JSON Lines
+line, one text or HTML file — never a JSON Lines file or a directory; a feed is parsed
+whole and may be four times that.
+
 Each input yields either a :class:`Parsed` article or a :class:`Rejected` one with a
-reason that names it; one bad input never stops the others.
+reason that names it. Nothing in a file can raise out of here: parser failures (JSON
+nested too deep, lone surrogates, undecodable bytes, trafilatura or feedparser errors)
+become rejections, and one bad input never stops the others.
 """
 from __future__ import annotations
 
-import hashlib
+import codecs
+import io
 import json
-import re
+import os
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Iterable, Iterator
-from urllib.parse import urlparse
 
+from worker.articles import (  # noqa: F401 - BadArticle and article_from_payload re-exported for callers
+    MAX_OUTLET_LENGTH, BadArticle, article_from_payload, outlet_from_url, payload_id, printable, stable_id,
+)
 from worker.core.types import ArticleIn
 
 FEED_SUFFIXES = {".rss", ".atom", ".xml"}
 HTML_SUFFIXES = {".html", ".htm"}
 KNOWN_SUFFIXES = {".json", ".jsonl", ".txt"} | FEED_SUFFIXES | HTML_SUFFIXES
-# the store's column sizes (store/models.py)
-MAX_ID_LENGTH = 255
-MAX_URL_LENGTH = 2048
-MAX_OUTLET_LENGTH = 255
-_LEADING_DATE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b")
+FEED_FACTOR = 4  # a feed file holds many entries: it may be this many times the article limit
+_UTF16_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_BOM_CODECS = {codecs.BOM_UTF32_LE: "utf-32", codecs.BOM_UTF32_BE: "utf-32",
+               codecs.BOM_UTF16_LE: "utf-16", codecs.BOM_UTF16_BE: "utf-16"}
 
 
 @dataclass(frozen=True)
@@ -44,226 +54,274 @@ class Rejected:
 Item = Parsed | Rejected
 
 
-class BadArticle(ValueError):
-    """An article payload that cannot be used; the message says why."""
-
-
-def outlet_from_url(url: str | None) -> str | None:
-    """``https://www.apnews.com/x`` → ``apnews.com``."""
-    if not url:
-        return None
-    host = urlparse(url).hostname or ""
-    return host[4:] if host.startswith("www.") else (host or None)
-
-
-def parse_date(value) -> date | None:
-    """An ISO date or datetime string (or None) → date; anything else is an error."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, date):
-        return value
-    s = str(value).strip()
-    try:
-        return date.fromisoformat(s[:10])
-    except ValueError:
-        pass
-    try:
-        return datetime.fromisoformat(s.replace("Z", "+00:00")).date()
-    except ValueError:
-        raise BadArticle(f"'published' is not an ISO date: {s!r}") from None
-
-
-def stable_id(url: str | None, text: str) -> str:
-    """An id for input that came without one: a short hash of its url or text."""
-    basis = url or text
-    return "a" + hashlib.sha256(basis.encode("utf-8")).hexdigest()[:15]
-
-
-def article_from_payload(payload, default_id: str | None = None, max_bytes: int | None = None) -> ArticleIn:
-    """Validate one SPEC §1 payload (a dict) into an :class:`ArticleIn`.
-
-    >>> article_from_payload({"text": "Ten people died.", "url": "https://www.x.org/a"}).outlet
-    'x.org'
-    """
-    if not isinstance(payload, dict):
-        raise BadArticle(f"expected a JSON object, got {type(payload).__name__}")
-    text = payload.get("text")
-    if text is None:
-        raise BadArticle("no 'text' field (the only required field)")
-    if not isinstance(text, str):
-        raise BadArticle(f"'text' must be a string, got {type(text).__name__}")
-    if not text.strip():
-        raise BadArticle("'text' is empty")
-    if max_bytes is not None and len(text.encode("utf-8")) > max_bytes:
-        raise BadArticle(f"text is gigantic ({len(text.encode('utf-8')):,} bytes > limit {max_bytes:,}; "
-                         "set CLAIMTRACK_MAX_ARTICLE_BYTES to raise it)")
-    url = payload.get("url") or None
-    if url is not None and not isinstance(url, str):
-        raise BadArticle("'url' must be a string")
-    published = parse_date(payload.get("published"))
-    if published is None:
-        m = _LEADING_DATE.match(text)
-        if m:
-            published = parse_date(m.group(1))
-    raw_id = payload.get("id")
-    art_id = str(raw_id) if raw_id not in (None, "") else (default_id or stable_id(url, text))
-    if len(art_id) > MAX_ID_LENGTH:
-        raise BadArticle(f"'id' is {len(art_id)} characters long (at most {MAX_ID_LENGTH})")
-    if url is not None and len(url) > MAX_URL_LENGTH:
-        raise BadArticle(f"'url' is {len(url)} characters long (at most {MAX_URL_LENGTH})")
-    outlet = payload.get("outlet") or outlet_from_url(url)
-    if outlet and len(str(outlet)) > MAX_OUTLET_LENGTH:
-        raise BadArticle(f"'outlet' is {len(str(outlet))} characters long (at most {MAX_OUTLET_LENGTH})")
-    title = payload.get("title") or ""
-    return ArticleIn(id=art_id, text=text, title=str(title), url=url,
-                     outlet=str(outlet) if outlet else None, published=published)
-
-
-def _decode(path: Path, data: bytes) -> tuple[str, tuple[str, ...]]:
-    if b"\x00" in data[:8192]:
-        raise BadArticle("binary file (NUL bytes), not text")
+def decode(data: bytes, where: str) -> tuple[str, tuple[str, ...]]:
+    """Bytes → text: UTF-8 (with or without a BOM), UTF-16/32 with a BOM, else
+    Windows-1252 with a warning. Raises :class:`BadArticle` for binary data."""
+    for bom in _UTF16_BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(_BOM_CODECS[bom]), ()
+            except UnicodeDecodeError as e:
+                raise BadArticle(f"starts with a {_BOM_CODECS[bom].upper()} byte order mark but is not "
+                                 f"{_BOM_CODECS[bom].upper()} (byte {e.start:,})") from None
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise BadArticle(f"binary data (a NUL byte at offset {nul:,}), not text")
     try:
         return data.decode("utf-8-sig"), ()
     except UnicodeDecodeError as e:
         text = data.decode("cp1252", errors="replace")
-        return text, (f"{path}: not UTF-8 (byte {e.start}); decoded as Windows-1252, check the characters",)
+        return text, (f"{where}: not UTF-8 (byte {e.start:,}); decoded as Windows-1252, check the characters",)
 
 
-def _looks_like_feed(text: str) -> bool:
-    head = text[:2048].lower()
-    return "<rss" in head or "<feed" in head or "<rdf:rdf" in head
-
-
-def _read_file(path: Path, max_bytes: int) -> Iterator[Item]:
-    origin = str(path)
+def load_json(text: str):
+    """``json.loads`` whose every failure is a :class:`BadArticle` with the reason."""
     try:
-        size = path.stat().st_size
-        if size == 0:
-            yield Rejected(origin, path.stem, "empty file")
-            return
-        if size > max_bytes * 4:
-            yield Rejected(origin, path.stem, f"file is gigantic ({size:,} bytes)")
-            return
-        text, warnings = _decode(path, path.read_bytes())
-    except BadArticle as e:
-        yield Rejected(origin, path.stem, str(e))
-        return
-    except OSError as e:
-        yield Rejected(origin, path.stem, f"cannot read: {e.strerror or e}")
-        return
-    if not text.strip():
-        yield Rejected(origin, path.stem, "file holds only whitespace")
-        return
-    suffix = path.suffix.lower()
-    if suffix == ".jsonl":
-        yield from _read_jsonl(origin, text, warnings, max_bytes)
-    elif suffix == ".json":
-        yield from _read_json(origin, path.stem, text, warnings, max_bytes)
-    elif suffix in FEED_SUFFIXES or (suffix not in HTML_SUFFIXES and _looks_like_feed(text)):
-        yield from _read_feed(origin, text, warnings, max_bytes)
-    elif suffix in HTML_SUFFIXES:
-        yield from _read_html(origin, path.stem, text, warnings, max_bytes)
-    else:
-        yield _one(origin, {"text": text}, path.stem, warnings, max_bytes)
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise BadArticle(f"malformed JSON: {e.msg} at line {e.lineno} column {e.colno}") from None
+    except RecursionError:
+        raise BadArticle("JSON nested too deeply (more levels of [ or { than Python can read)") from None
 
 
-def _one(origin: str, payload, default_id: str | None, warnings, max_bytes) -> Item:
+def _one(origin: str, payload, default_id: str | None, warnings, max_bytes: int) -> Item:
     try:
         return Parsed(origin, article_from_payload(payload, default_id, max_bytes), tuple(warnings))
     except BadArticle as e:
-        art = payload.get("id") if isinstance(payload, dict) else None
-        return Rejected(origin, str(art) if art else default_id, str(e),
+        return Rejected(origin, payload_id(payload) or default_id, str(e),
                         payload if isinstance(payload, dict) else None)
+
+
+def _looks_like_feed(head: str) -> bool:
+    head = head[:2048].lower()
+    return "<rss" in head or "<feed" in head or "<rdf:rdf" in head
+
+
+class InputStream:
+    """The articles (and rejections) under ``paths``, read one at a time.
+
+    ``bytes_done`` says how much input has been read so far and :meth:`total_bytes` how
+    much there is (for a progress bar and its ETA).
+
+    >>> stream = InputStream(["seeds/"], max_bytes=20 * 1024 * 1024)
+    >>> for item in stream: ...   # doctest: +SKIP
+    """
+
+    def __init__(self, paths: Iterable[str | Path], max_bytes: int):
+        self.paths = list(paths)
+        self.max_bytes = max_bytes
+        self.bytes_done = 0
+
+    def total_bytes(self) -> int:
+        """The size of every file that will be read (a walk of the paths, no reading)."""
+        total = 0
+        for path in iter_paths(self.paths):
+            try:
+                total += path.stat().st_size
+            except OSError:
+                pass
+        return total
+
+    def __iter__(self) -> Iterator[Item]:
+        for path in iter_paths(self.paths):
+            yield from self._file(path)
+
+    # ---- one file -----------------------------------------------------------------------------
+
+    def _file(self, path: Path) -> Iterator[Item]:
+        origin, stem = printable(str(path)), printable(path.stem)
+        try:
+            if not path.exists():
+                yield Rejected(origin, None, "no such file or directory")
+                return
+            if not path.is_file():
+                yield Rejected(origin, None, "not a regular file")
+                return
+            size = path.stat().st_size
+            if size == 0:
+                yield Rejected(origin, stem, "empty file")
+                return
+            if path.suffix.lower() == ".jsonl":
+                yield from self._jsonl(path, origin)
+                return
+            with path.open("rb") as fh:
+                head = fh.read(4096)
+            is_feed = path.suffix.lower() in FEED_SUFFIXES or (
+                path.suffix.lower() not in HTML_SUFFIXES | {".json"}
+                and _looks_like_feed(head.decode("utf-8", "replace")))
+            limit = self.max_bytes * (FEED_FACTOR if is_feed else 1)
+            if size > limit:
+                self.bytes_done += size
+                what = "feed" if is_feed else ("JSON document" if path.suffix.lower() == ".json" else "file")
+                hint = ("; a JSON file is read whole: write one article per line (.jsonl) to stream them"
+                        if what == "JSON document" else "")
+                yield Rejected(origin, stem, f"{what} is gigantic ({size:,} bytes > limit {limit:,}; "
+                                             f"set CLAIMTRACK_MAX_ARTICLE_BYTES to raise it){hint}")
+                return
+            data = path.read_bytes()
+        except OSError as e:
+            yield Rejected(origin, stem, f"cannot read: {e.strerror or e}")
+            return
+        self.bytes_done += len(data)
+        if is_feed:
+            yield from _read_feed(origin, data, self.max_bytes)
+            return
+        try:
+            text, warnings = decode(data, origin)
+        except BadArticle as e:
+            yield Rejected(origin, stem, str(e))
+            return
+        del data
+        if not text.strip():
+            yield Rejected(origin, stem, "file holds only whitespace")
+        elif path.suffix.lower() == ".json":
+            yield from _read_json(origin, stem, text, warnings, self.max_bytes)
+        elif path.suffix.lower() in HTML_SUFFIXES:
+            yield from _read_html(origin, stem, text, warnings, self.max_bytes)
+        else:
+            yield _one(origin, {"text": text}, stem, warnings, self.max_bytes)
+
+    def _jsonl(self, path: Path, origin: str) -> Iterator[Item]:
+        """One article per line; a line over the limit is skipped without being held."""
+        limit = self.max_bytes
+        with path.open("rb") as fh:
+            n = given = 0
+            while True:
+                line = fh.readline(limit + 2)  # the limit, a CR and a LF
+                if not line:
+                    if not given:
+                        yield Rejected(origin, None, "file holds no article (empty or only blank lines)")
+                    return
+                given += 1 if line.strip() else 0
+                n += 1
+                self.bytes_done += len(line)
+                where = f"{origin}:{n}"
+                if n == 1 and line.startswith(_UTF16_BOMS):
+                    yield Rejected(origin, None, "JSON Lines in UTF-16 or UTF-32: convert the file to UTF-8")
+                    return
+                if len(line) > limit and not line.endswith(b"\n"):
+                    size = len(line) + self._skip_line(fh)
+                    yield Rejected(where, None, f"line {n} is gigantic ({size:,} bytes > limit {limit:,}; "
+                                                "set CLAIMTRACK_MAX_ARTICLE_BYTES to raise it)")
+                    continue
+                if not line.strip():
+                    continue
+                try:
+                    text, warnings = decode(line, where)
+                    data = load_json(text)
+                except BadArticle as e:
+                    yield Rejected(where, None, f"line {n}: {e}")
+                    continue
+                yield _one(where, data, None, warnings, limit)
+
+    def _skip_line(self, fh) -> int:
+        skipped = 0
+        while True:
+            chunk = fh.readline(1 << 20)
+            skipped += len(chunk)
+            self.bytes_done += len(chunk)
+            if not chunk or chunk.endswith(b"\n"):
+                return skipped
 
 
 def _read_json(origin, stem, text, warnings, max_bytes) -> Iterator[Item]:
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as e:
-        yield Rejected(origin, stem, f"malformed JSON: {e.msg} at line {e.lineno} column {e.colno}")
+        data = load_json(text)
+    except BadArticle as e:
+        yield Rejected(origin, stem, str(e))
         return
     if isinstance(data, list):
+        if not data:
+            yield Rejected(origin, stem, "an empty JSON list: no articles")
         for i, item in enumerate(data):
             yield _one(f"{origin}[{i}]", item, f"{stem}-{i}", warnings, max_bytes)
     else:
         yield _one(origin, data, stem, warnings, max_bytes)
 
 
-def _read_jsonl(origin, text, warnings, max_bytes) -> Iterator[Item]:
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        where = f"{origin}:{n}"
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as e:
-            yield Rejected(where, None, f"malformed JSON on line {n}: {e.msg} at column {e.colno}")
-            continue
-        yield _one(where, data, None, warnings, max_bytes)
-
-
 def _read_html(origin, stem, text, warnings, max_bytes) -> Iterator[Item]:
     import trafilatura
 
-    body = trafilatura.extract(text, include_comments=False, include_tables=False, favor_precision=True)
-    meta = trafilatura.extract_metadata(text)
+    try:
+        # fast: no fallback extractors, which would take a page's menu for its text
+        body = trafilatura.extract(text, include_comments=False, include_tables=False, favor_precision=True,
+                                   fast=True)
+        meta = trafilatura.extract_metadata(text)
+    except Exception as e:  # noqa: BLE001 - any parser failure is this page's rejection, with its reason
+        yield Rejected(origin, stem, f"trafilatura could not read this HTML: {type(e).__name__}: {printable(str(e))[:200]}")
+        return
     if not body or not body.strip():
         yield Rejected(origin, stem, "HTML page without a main text that trafilatura could find")
         return
-    payload = {"text": body, "title": (meta.title if meta else "") or "",
-               "url": (meta.url if meta else None), "published": (meta.date if meta else None)}
-    if meta and meta.sitename and not payload["url"]:
-        payload["outlet"] = meta.sitename
+    url = meta.url if meta and isinstance(meta.url, str) and meta.url.startswith(("http://", "https://")) else None
+    payload = {"text": body, "title": (meta.title if meta else "") or "", "url": url,
+               "published": (meta.date if meta else None)}
+    if meta and meta.sitename and not url:
+        payload["outlet"] = meta.sitename[:MAX_OUTLET_LENGTH]
     yield _one(origin, payload, stem, warnings, max_bytes)
 
 
-def _read_feed(origin, text, warnings, max_bytes) -> Iterator[Item]:
+def _entry_payload(entry, outlet: str | None) -> dict:
+    content = ""
+    if entry.get("content"):
+        content = " ".join(c.get("value", "") for c in entry.content)
+    content = content or entry.get("summary", "")
+    if "<" in content:
+        import trafilatura
+        content = trafilatura.extract(f"<html><body><article>{content}</article></body></html>") or content
+    published = None
+    for key in ("published_parsed", "updated_parsed"):
+        if entry.get(key):
+            published = date(*entry[key][:3]).isoformat()
+            break
+    link = entry.get("link")
+    link = link if isinstance(link, str) and link.startswith(("http://", "https://")) else None
+    payload = {"url": link, "title": entry.get("title", ""), "text": content, "published": published,
+               "outlet": outlet_from_url(link) or outlet}
+    if entry.get("id"):
+        payload["id"] = stable_id(str(entry.get("id")), "")
+    return payload
+
+
+def _read_feed(origin: str, data: bytes, max_bytes: int) -> Iterator[Item]:
     import feedparser
 
-    feed = feedparser.parse(text)
+    try:
+        # bytes in a file object: feedparser reads a str as a url or a file name
+        feed = feedparser.parse(io.BytesIO(data))
+    except Exception as e:  # noqa: BLE001 - any parser failure is this feed's rejection, with its reason
+        yield Rejected(origin, None, f"feedparser could not read this feed: {type(e).__name__}: {printable(str(e))[:200]}")
+        return
     if not feed.entries:
-        reason = f"feed without entries ({feed.bozo_exception})" if feed.bozo else "feed without entries"
+        reason = f"feed without entries ({printable(str(feed.bozo_exception))[:200]})" if feed.bozo else "feed without entries"
         yield Rejected(origin, None, reason)
         return
     outlet = outlet_from_url(feed.feed.get("link"))
     for i, entry in enumerate(feed.entries):
-        content = ""
-        if entry.get("content"):
-            content = " ".join(c.get("value", "") for c in entry.content)
-        content = content or entry.get("summary", "")
-        if "<" in content:
-            import trafilatura
-            content = trafilatura.extract(f"<html><body><article>{content}</article></body></html>") or content
-        published = None
-        for key in ("published_parsed", "updated_parsed"):
-            if entry.get(key):
-                published = date(*entry[key][:3]).isoformat()
-                break
-        link = entry.get("link")
-        payload = {"id": entry.get("id") and stable_id(entry.get("id"), ""), "url": link,
-                   "title": entry.get("title", ""), "text": content, "published": published,
-                   "outlet": outlet_from_url(link) or outlet}
-        if not payload["id"]:
-            payload.pop("id")
-        yield _one(f"{origin}#{i}", payload, None, warnings, max_bytes)
+        try:
+            payload = _entry_payload(entry, outlet)
+        except Exception as e:  # noqa: BLE001 - one odd entry is rejected, the others are read
+            yield Rejected(f"{origin}#{i}", None, f"feed entry {i} could not be read: {type(e).__name__}")
+            continue
+        yield _one(f"{origin}#{i}", payload, None, (), max_bytes)
 
 
 def iter_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Files under ``paths`` (directories walked recursively, in sorted order)."""
+    """Files under ``paths``: directories walked recursively in sorted order, one directory
+    listing in memory at a time; hidden files and unknown suffixes inside them skipped."""
     for p in paths:
         p = Path(p)
-        if p.is_dir():
-            for child in sorted(p.rglob("*")):
-                if child.is_file() and not child.name.startswith(".") and child.suffix.lower() in KNOWN_SUFFIXES:
-                    yield child
-        else:
+        if not p.is_dir():
             yield p
+            continue
+        for root, dirs, files in os.walk(p):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                child = Path(root, name)
+                if not name.startswith(".") and child.suffix.lower() in KNOWN_SUFFIXES and child.is_file():
+                    yield child
 
 
 def read_inputs(paths: Iterable[str | Path], max_bytes: int) -> Iterator[Item]:
-    """Every article (or rejection) found under ``paths``."""
-    for path in iter_paths(paths):
-        if not path.exists():
-            yield Rejected(str(path), None, "no such file or directory")
-            continue
-        yield from _read_file(path, max_bytes)
+    """Every article (or rejection) found under ``paths``, one at a time."""
+    return iter(InputStream(paths, max_bytes))

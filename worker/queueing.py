@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from contextlib import contextmanager
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import click
 import kombu.exceptions
@@ -93,10 +93,12 @@ def enqueue_payloads(items: Iterable[tuple[dict, str]], url: str | None = None,
     return sent
 
 
-def enqueue_paths(paths: Iterable[str], url: str | None = None, size: int | None = None) -> dict:
-    """Read the articles under ``paths`` and enqueue them; record and return what was rejected.
+def enqueue_paths(paths: Iterable[str], url: str | None = None, size: int | None = None,
+                  on_reject: Callable[[str, str | None, str], None] | None = None) -> dict:
+    """Read the articles under ``paths`` one at a time and enqueue them in batches; record
+    each rejected input (and tell ``on_reject(origin, reason)`` as it is met).
 
-    Returns ``{"enqueued": int, "rejected": [(origin, reason), ...]}``.
+    Returns ``{"enqueued": int, "rejected": int}``.
 
     Example::
 
@@ -109,15 +111,18 @@ def enqueue_paths(paths: Iterable[str], url: str | None = None, size: int | None
     url = broker_or_fail(url)
     engine = engine_for(settings.database_url())
     ensure_schema(engine)
-    rejected: list[tuple[str, str]] = []
+    rejected = 0
 
     def valid():
+        nonlocal rejected
         for item in read_inputs(paths, settings.max_article_bytes()):
             if isinstance(item, Parsed):
                 yield article_payload(item.article), item.origin
             else:
                 record_rejection(engine, item.origin, item.article, item.reason, payload=item.payload)
-                rejected.append((item.origin + (f" ({item.article})" if item.article else ""), item.reason))
+                rejected += 1
+                if on_reject is not None:
+                    on_reject(item.origin, item.article, item.reason)
 
     enqueued = enqueue_payloads(valid(), url, size)
     return {"enqueued": enqueued, "rejected": rejected}

@@ -47,12 +47,15 @@ def flag_links(session: Session, decisions: Iterable[Decision]) -> None:
     existing = {(f.a_id, f.b_id): f for f in rq.flags_from(session, {a for a, _ in wanted}) if (f.a_id, f.b_id) in wanted}
     for pair, flag in existing.items():
         d = wanted[pair]
+        if (flag.confidence, list(flag.reasons or ())) != (d.confidence, list(d.reasons)):
+            flag.confidence, flag.reasons = d.confidence, list(d.reasons)
         if flag.relation != d.relation or flag.reason != d.reason:
             flag.relation, flag.reason, flag.updated_at = d.relation, d.reason, utcnow()
             session.add(Review(flag_id=flag.id, status=flag.status, note=f"evidence changed: {d.reason}",
                                reviewer=SYSTEM))
     new = [d for pair, d in sorted(wanted.items()) if pair not in existing]
     opened = rq.insert_flags(session, [{"a_id": d.a, "b_id": d.b, "relation": d.relation, "reason": d.reason,
+                                        "confidence": d.confidence, "reasons": list(d.reasons),
                                         "status": "new"} for d in new])
     rq.insert_reviews(session, [{"flag_id": opened[(d.a, d.b)], "status": "new", "note": f"opened: {d.reason}",
                                  "reviewer": SYSTEM} for d in new if (d.a, d.b) in opened])
@@ -171,8 +174,10 @@ def side_json(c: Claim) -> dict:
 
 
 def flag_json(flag: Flag) -> dict:
-    """One row of ``review list``: id, relation, status, reason, verdict and sides a, b."""
-    return {"id": flag.id, "relation": flag.relation, "status": flag.status, "reason": flag.reason,
+    """One row of ``review list``: id, relation, status, confidence and its reasons,
+    reason, verdict and sides a, b."""
+    return {"id": flag.id, "relation": flag.relation, "status": flag.status, "confidence": flag.confidence,
+            "reasons": list(flag.reasons or ()), "reason": flag.reason,
             "verdict": flag.verdict, "a": side_json(flag.a), "b": side_json(flag.b)}
 
 
@@ -188,6 +193,7 @@ def flag_detail(flag: Flag) -> dict:
         return {"id": c.id, **claim_json(c), "title": c.article.title or None,
                 "published": c.article.published.isoformat() if c.article.published else None}
 
-    return {"id": flag.id, "relation": flag.relation, "status": flag.status, "reason": flag.reason,
+    return {"id": flag.id, "relation": flag.relation, "status": flag.status, "confidence": flag.confidence,
+            "reasons": list(flag.reasons or ()), "reason": flag.reason,
             "verdict": flag.verdict, "created_at": iso(flag.created_at), "updated_at": iso(flag.updated_at),
             "a": full(flag.a), "b": full(flag.b), "history": history_json(flag)}

@@ -117,3 +117,15 @@ def default_reviewer() -> str:
         return getpass.getuser()
     except (KeyError, OSError):  # no login name in some containers
         return "unknown"
+
+
+# ---- the HTTP API and the review desk (`claimtrack serve`) ---------------------------------
+
+def public_read() -> bool:
+    """``CLAIMTRACK_PUBLIC_READ=1``: API reads (claims, metrics, flags, exports) need no token."""
+    return os.environ.get("CLAIMTRACK_PUBLIC_READ", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def session_hours() -> float:
+    """How long a desk sign-in lasts (``CLAIMTRACK_SESSION_HOURS``, default 12)."""
+    return float(os.environ.get("CLAIMTRACK_SESSION_HOURS", "12"))

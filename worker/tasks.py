@@ -27,14 +27,18 @@ from store import repository as repo
 from store.db import engine_for, session_scope
 from store.models import Article, Claim, Recheck, utcnow
 from worker import settings
+from worker.articles import BadArticle, article_from_payload, payload_id, storable
 from worker.celery_app import app
 from worker.core.types import Aliases, ArticleIn
-from worker.inputs import BadArticle, article_from_payload
+from worker.message_json import MAX_DEPTH, register_json, too_deep
 from worker.pipeline import (
     Config, Outcome, article_payload, ingest_many, recheck, record_rejection, reprocess_article,
 )
 
 log = logging.getLogger(__name__)
+
+# every worker imports this module before it consumes: no message can be too deep for it
+register_json()
 
 # Errors that say "the database or the broker is not reachable right now" (a restart, a
 # failover, a deadlock victim): the task is retried with backoff. Anything else is a
@@ -61,15 +65,26 @@ def summary(outcome: Outcome) -> dict:
     return out
 
 
+def _origin(origin) -> str:
+    """A message's origin label, or ``queue`` when it is missing or not a string."""
+    return storable(origin)[:2048] if isinstance(origin, str) and origin else QUEUE_ORIGIN
+
+
 def _valid(engine: Engine, payload, origin: str) -> ArticleIn | dict:
-    """The article of one SPEC §1 payload, or (recorded) the summary of its rejection."""
+    """The article of one SPEC §1 payload, or (recorded) the summary of its rejection.
+
+    A payload that cannot be an article — wrong types, lone surrogates, a gigantic
+    string, a nested bomb — is rejected here with its reason and never retried.
+    """
     try:
+        if too_deep(payload):
+            raise BadArticle(f"payload nested deeper than {MAX_DEPTH} levels: not an article")
         return article_from_payload(payload, max_bytes=settings.max_article_bytes())
-    except BadArticle as e:
-        art_id = payload.get("id") if isinstance(payload, dict) else None
-        record_rejection(engine, origin, str(art_id) if art_id else None, str(e),
-                    payload=payload if isinstance(payload, dict) else None)
-        return {"article": art_id, "status": "rejected", "reason": str(e)}
+    except (BadArticle, RecursionError) as e:
+        reason = str(e) if isinstance(e, BadArticle) else "payload nested too deeply to read"
+        art_id = payload_id(payload)
+        record_rejection(engine, origin, art_id, reason, payload=payload if isinstance(payload, dict) else None)
+        return {"article": art_id, "status": "rejected", "reason": reason}
 
 
 def store_batch(engine: Engine, arts: list[ArticleIn], aliases: Aliases, cfg: Config, origins: list[str],
@@ -104,7 +119,7 @@ def ingest_payload(engine: Engine, payload, aliases: Aliases, cfg: Config, origi
     "claims": 1, "links": {}}``; the same call again returns ``{"article": "x1",
     "status": "known"}``.
     """
-    origin = origin or QUEUE_ORIGIN
+    origin = _origin(origin)
     art = _valid(engine, payload, origin)
     if isinstance(art, dict):
         return art
@@ -119,19 +134,21 @@ def ingest_payloads(engine: Engine, payloads: list, aliases: Aliases, cfg: Confi
     tried alone so one bad article does not hold back the others (``store_batch``).
     """
     if not isinstance(payloads, list):
-        record_rejection(engine, QUEUE_ORIGIN, None, f"a batch is a JSON list of articles, got {type(payloads).__name__}")
+        what = f"nested deeper than {MAX_DEPTH} levels" if too_deep(payloads) else type(payloads).__name__
+        record_rejection(engine, QUEUE_ORIGIN, None, f"a batch is a JSON list of articles, got {what}")
         return {"rejected": 1}
-    origins = list(origins or [])
+    origins = list(origins) if isinstance(origins, (list, tuple)) else []
     origins += [""] * (len(payloads) - len(origins))
     counts: Counter = Counter()
     arts, arts_origins = [], []
     for payload, origin in zip(payloads, origins):
-        art = _valid(engine, payload, origin or QUEUE_ORIGIN)
+        origin = _origin(origin)
+        art = _valid(engine, payload, origin)
         if isinstance(art, dict):
             counts["rejected"] += 1
         else:
             arts.append(art)
-            arts_origins.append(origin or QUEUE_ORIGIN)
+            arts_origins.append(origin)
     if arts:
         counts.update(out.status for out in store_batch(engine, arts, aliases, cfg, arts_origins, defer))
     return dict(sorted(counts.items()))

@@ -15,10 +15,11 @@ KIND_WORDS: dict[str, str] = {
         killed|kills?|killing|dead|deaths?|died|dies|die|death[- ]tolls?|tolls?|fatalities|fatality|fatal
         |martyrs?|martyred|martyrdom|lives\s+lost|lost\s+(?:their|his|her)\s+lives?|lives\s+were\s+lost
         |bodies|corpses|remains|slain|perished|deceased|victims|massacred|executed
-        |buried|burials|drowned|murdered|lives\s+claimed|claimed\s+the\s+lives
+        |burials|drowned|murdered|lives\s+claimed|claimed\s+the\s+lives|lives|eliminated|neutrali[sz]ed
     """,
     "injured": r"""
         injured|injuries|injuring|injures?|wounded|wounding|wounds|hurt|maimed|hospitali[sz]ed
+        |admitted\s+to\s+(?:the\s+|various\s+|local\s+)?hospitals?
     """,
     "displaced": r"""
         displaced|displacement|displacing|displaces?|fled|flee|fleeing|flees|forced\s+(?:from|out\s+of)\s+(?:their\s+)?homes
@@ -27,7 +28,8 @@ KIND_WORDS: dict[str, str] = {
         |shelters|returnees|internally\s+displaced|asylum[- ]seekers|(?:from|out\s+of)\s+their\s+homes
     """,
     "missing": r"""
-        missing|unaccounted(?:\s+for)?|under\s+the\s+rubble|under\s+rubble|trapped|disappeared
+        missing|unaccounted(?:\s+for)?|under\s+(?:the\s+)?(?:rubble|debris|soil|mud|earth)|trapped|disappeared
+        |buried(?:\s+alive)?|beneath\s+(?:the\s+)?(?:rubble|debris|soil|mud)
     """,
     "hostages": r"""
         hostages?|abducted|abducting|abductions?|kidnapped|kidnapping|captives?|captivity|held\s+captive

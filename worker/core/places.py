@@ -18,7 +18,7 @@ _CAP_PHRASE_RE = re.compile(
 _DIRECTION = (r"(?:(?:the\s+)?(?:north|south|east|west|central|northern|southern|eastern|western|"
               r"north[- ]?(?:east|west)(?:ern)?|south[- ]?(?:east|west)(?:ern)?)\s+)")
 _DIRECTION_BEFORE_RE = re.compile(_DIRECTION + r"$", re.IGNORECASE)
-_JOIN_RE = re.compile(r"\s*(?:,|and|&)\s+(?:the\s+)?(?:occupied\s+)?$", re.IGNORECASE)
+_JOIN_RE = re.compile(r"\s*(?:,|(?:,\s*)?(?:and|&))\s+(?:the\s+)?(?:occupied\s+)?" + _DIRECTION + "?$", re.IGNORECASE)
 _MAX_WORDS = 5
 
 
@@ -43,6 +43,10 @@ class PlaceIndex:
     # capitalised phrase -> its places as (start, end, written, region) relative
     # to the phrase: the same phrases ("The", "Gaza", "Health Ministry") recur
     memo: dict[str, tuple[tuple[int, int, str, str], ...]] = field(default_factory=dict, compare=False, repr=False)
+    # region -> the regions that contain it, innermost first (``Aliases.within``)
+    within: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
+    # region -> "country", "subdivision" or "city" (``Aliases.kinds``)
+    kinds: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
 
 def build_place_index(aliases: Aliases) -> PlaceIndex:
@@ -66,7 +70,36 @@ def build_place_index(aliases: Aliases) -> PlaceIndex:
     if lower:
         alt = "|".join(re.escape(n) for n in sorted(set(lower), key=len, reverse=True))
         lower_re = re.compile(rf"\b(?:{alt})\b")
-    return PlaceIndex(by_name, lower_re, frozenset(k.split()[0] for k in by_name))
+    return PlaceIndex(by_name, lower_re, frozenset(k.split()[0] for k in by_name), within=aliases.within,
+                      kinds=aliases.kinds)
+
+
+def regions_of(region: str | None, index: PlaceIndex,
+               extra: dict[str, tuple[str, ...]] | None = None) -> tuple[str, ...]:
+    """The regions containing ``region``, innermost first; for a place of several
+    regions ("Syria+Turkey") those containing all of them. ``extra`` holds what an
+    article says contains what (:func:`worker.core.placing.article_within`).
+
+    >>> idx = build_place_index(Aliases(places={"Herat": ()}, within={"Herat": ("Afghanistan",)}))
+    >>> regions_of("Herat", idx)
+    ('Afghanistan',)
+    """
+    if not region:
+        return ()
+    parts = region.split("+")
+    extra = extra or {}
+    chains = [extra.get(p) or index.within.get(p, ()) for p in parts]
+    if len(chains) == 1:
+        return chains[0]
+    common = set(chains[0]).intersection(*chains[1:])
+    return tuple(r for r in chains[0] if r in common)
+
+
+def country_of(region: str | None, index: PlaceIndex) -> str | None:
+    """The country of a region inside one ("Khartoum" -> "Sudan"); None for a country
+    or a region the gazetteer cannot place."""
+    chain = regions_of(region, index)
+    return chain[-1] if chain else None
 
 
 def _key(name: str) -> str:
@@ -104,10 +137,58 @@ def find_places(text: str, start: int, end: int, index: PlaceIndex) -> list[Plac
                 generic = m.group(0).lower().startswith("the ")
                 written = region if generic else m.group(0)
                 found.append(Place(m.start(), m.end(), written, region))
+    found = _with_suffixes(text, start, end, found)
     if not found:
         return found
     found.sort(key=lambda p: p.start)
-    return _join(text, found)
+    return _join(text, found, index.within, index.kinds)
+
+
+# "Herat province", "Nabatieh governorate", "Buncombe County": a name followed by
+# the kind of region it is; also finds subdivisions no table lists
+_SUFFIX_WORDS = (r"(?:[Pp]rovinces?|[Dd]istricts?|[Gg]overnorates?|[Rr]egions?|[Cc]ounty|[Pp]refecture|[Oo]blast|states?|"
+                 r"[Vv]illages?|town|city)")
+# a name of a people, not a place: "Turkish state", "Valencian region"
+_DEMONYM_RE = re.compile(r"(?:ish|ian|ese|ean)$")
+_SUFFIX_PLACE_RE = re.compile(
+    r"(?<![\w'’\-])(?P<name>[A-ZÀ-ÖØ-Ý][\w'’\-]*(?:\s[A-ZÀ-ÖØ-Ý][\w'’\-]*){0,2})\s(?P<suf>" + _SUFFIX_WORDS + r")\b")
+# capitalised words that start a sentence or name a kind of thing, not a place
+_NOT_A_NAME = frozenset("""
+the this that these those each every another which its their our his her one a an some any all no
+new old local national federal provincial regional central state southern northern eastern western
+last next first second third affected hardest worst in at on from for to of by with across into
+greater upper lower north south east west downtown metro inner outer rural urban suburban
+police army military health school security election electoral administrative industrial
+""".split())
+
+
+def _with_suffixes(text: str, start: int, end: int, found: list[Place]) -> list[Place]:
+    """Widen places written with their kind ("Herat province") and add the
+    unknown ones ("Zindajan district") to ``found``."""
+    if not found and not _SUFFIX_PLACE_RE.search(text, start, end):
+        return found
+    by_end = {p.end: i for i, p in enumerate(found)}
+    out = list(found)
+    for m in _SUFFIX_PLACE_RE.finditer(text, start, end):
+        name_end = m.end("name")
+        if name_end in by_end:
+            if m.group("suf").lower().startswith(("village", "town", "city")):
+                continue  # "Bangkok city authorities": the name alone
+            p = out[by_end[name_end]]
+            out[by_end[name_end]] = Place(p.start, m.end(), text[p.start:m.end()], p.region)
+            continue
+        a = m.start()
+        words = m.group("name").split()
+        while words and words[0].lower() in _NOT_A_NAME:
+            a = text.index(words[1], a + len(words[0])) if len(words) > 1 else name_end
+            words = words[1:]
+        name = " ".join(words)
+        if len(name) < 3 or name != _strip_poss(name) or any(p.start < m.end() and a < p.end for p in out):
+            continue
+        if m.group("suf").startswith("state") or _DEMONYM_RE.search(name):
+            continue
+        out.append(Place(a, m.end(), text[a:m.end()], name))
+    return out
 
 
 _MEMO_SIZE = 50_000
@@ -158,9 +239,23 @@ def _probe_phrase(text: str, s: int, e: int, index: PlaceIndex) -> list[Place]:
                     t0 = b - len(token.rsplit("-", 1)[1])
                     out.append(Place(t0, t0 + len(tail), tail, region))
             i += 1
-        else:
+        elif not _surname(text, hit, s, out, index):
             out.append(hit)
     return out
+
+
+_GIVEN_NAME_RE = re.compile(r"([A-Z][a-z]+)[ ]$")
+
+
+def _surname(text: str, hit: Place, s: int, found: list[Place], index: PlaceIndex) -> bool:
+    """ "Lewis Jackson", "Pradeep Jena": a city name right after a capitalised
+    word of the same phrase that is no place is a person's surname."""
+    if index.kinds.get(hit.region) != "city" or hit.start == s:
+        return False
+    m = _GIVEN_NAME_RE.search(text, max(s, hit.start - 20), hit.start)
+    if not m or m.group(1).lower() in _NOT_A_NAME:
+        return False
+    return not any(p.end == m.end(1) for p in found) and _key(m.group(1)) not in index.by_name
 
 
 def _widen(text: str, places: list[Place]) -> list[Place]:
@@ -175,15 +270,37 @@ def _widen(text: str, places: list[Place]) -> list[Place]:
     return out
 
 
-def _join(text: str, places: list[Place]) -> list[Place]:
+def _inner(a: str, b: str, within: dict[str, tuple[str, ...]], kinds: dict[str, str] | None = None) -> str | None:
+    """The one of ``a`` and ``b`` inside the other, if either is: by the gazetteer, or
+    ("Balasore, Odisha") a city written with a province of its own country."""
+    if b in within.get(a, ()):
+        return a
+    if a in within.get(b, ()):
+        return b
+    kinds = kinds or {}
+    ca, cb = within.get(a, ()), within.get(b, ())
+    if kinds.get(a) == "city" and kinds.get(b) == "subdivision" and ca and cb and ca[-1] == cb[-1]:
+        return a
+    return None
+
+
+def _join(text: str, places: list[Place], within: dict[str, tuple[str, ...]] | None = None,
+          kinds: dict[str, str] | None = None) -> list[Place]:
     """Merge "Turkey and Syria" / "Turkey, Syria" into one place of two regions."""
+    within = within or {}
     out: list[Place] = [places[0]]
     for p in places[1:]:
         prev = out[-1]
         gap = text[prev.end:p.start]
-        if prev.end <= p.start and len(gap) <= 12 and _JOIN_RE.search(gap + " ") and prev.region != p.region:
-            regions = "+".join(sorted(set(prev.region.split("+")) | set(p.region.split("+"))))
-            out[-1] = Place(prev.start, p.end, text[prev.start:p.end], regions)
+        if prev.end <= p.start and len(gap) <= 26 and _JOIN_RE.match(gap + " ") and prev.region != p.region:
+            if gap.strip() == "," and (inner := _inner(prev.region, p.region, within, kinds)):
+                # "Mandalay, Myanmar": one place, written with the region around it
+                out[-1] = Place(prev.start, p.end, text[prev.start:p.end], inner)
+                continue
+            both = set(prev.region.split("+")) | set(p.region.split("+"))
+            # "Bangkok, Thailand and Mandalay": the places inside, not the country around one
+            both = {r for r in both if not any(r in within.get(o, ()) for o in both)}
+            out[-1] = Place(prev.start, p.end, text[prev.start:p.end], "+".join(sorted(both)))
         elif p.start >= prev.end:
             out.append(p)
     return out
@@ -197,6 +314,13 @@ _SOURCE_COUNTRY = {
     "iranian": "Iran", "iraqi": "Iraq", "yemeni": "Yemen", "egyptian": "Egypt", "ethiopian": "Ethiopia",
     "somali": "Somalia", "haitian": "Haiti", "chad": "Chad", "congolese": "Democratic Republic of the Congo",
     "nepalese": "Nepal", "nepal": "Nepal", "indian": "India", "bangladeshi": "Bangladesh",
+    "spanish": "Spain", "spain": "Spain", "french": "France", "italian": "Italy", "greek": "Greece",
+    "german": "Germany", "british": "United Kingdom", "american": "United States", "us": "United States",
+    "u.s.": "United States", "mexican": "Mexico", "brazilian": "Brazil", "chinese": "China",
+    "japanese": "Japan", "indonesian": "Indonesia", "philippine": "Philippines", "thai": "Thailand",
+    "myanmar": "Myanmar", "nigerian": "Nigeria", "kenyan": "Kenya", "malawian": "Malawi",
+    "mozambican": "Mozambique", "libya": "Libya", "pakistan": "Pakistan", "afghanistan": "Afghanistan",
+    "lebanon": "Lebanon", "israel": "Israel", "ukraine": "Ukraine", "turkey": "Turkey", "syria": "Syria",
 }
 
 

@@ -9,6 +9,13 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
+from worker.core.identity import (
+    APART, NAMED_PREFIX, OUTLET_PREFIX, SAME, identified, is_outlet, originator, place_relation, regions_of,
+    same_family,
+)
+
+__all__ = ["Decision", "Figure", "chain_links", "metric_key", "originator", "relate", "related"]
+
 # running totals can only grow: a fall is a downward revision
 RUNNING_TOTALS = frozenset({"killed", "injured"})
 # a toll "so far" and the toll of one incident both only grow as bodies are found;
@@ -16,8 +23,10 @@ RUNNING_TOTALS = frozenset({"killed", "injured"})
 GROWING_SCOPES = frozenset({"cumulative", "incident"})
 # how far a figure stated with "about" may be from its value and still be the same
 APPROX_TOLERANCE = 0.10
-# exact tallies of the same thing compiled hours apart differ a little
-EXACT_TOLERANCE = 0.02
+# two exact tallies that differ disagree, however little (115 and 116 killed are two
+# counts a reviewer wants to see); a tally that grew since an earlier one is compatible
+# with it (see :func:`compatible`), and "at least", "about" and ranges keep their room
+EXACT_TOLERANCE = 0.0
 # figures of "one metric" this far apart are not two estimates of one count but two
 # different counts (a sub-group, a single incident, a scale) that share the metric's
 # words; linking them would only put noise in front of a reviewer
@@ -42,35 +51,43 @@ class Figure:
     originator: str
     as_of: date | None
     order_key: str
+    # the place as normalised (the metric is keyed by its widest region) and the regions
+    # containing it, ``|``-separated; what the figure is in its article; the article
+    region: str = ""
+    regions: str = ""
+    role: str = "total"
+    article: int = 0
+    # the observation the figure is a mention of (one originator's figure at one date)
+    observation: str = ""
 
 
 @dataclass(frozen=True)
 class Decision:
-    """A link from the newer figure ``a`` to the earlier figure ``b``."""
+    """A link from the newer figure ``a`` to the earlier figure ``b``; a conflict carries
+    the confidence a reviewer can put in it and the reasons for that confidence."""
 
     a: int
     b: int
     relation: str
     score: float
     reason: str
+    confidence: float = 1.0
+    reasons: tuple[str, ...] = ()
 
 
 def metric_key(kind: str, region: str | None, subject_class: str | None, scope: str,
                period: str | None = None) -> str:
     """The metric a figure measures: kind + region + subject class + scope (+ window).
 
+    The region is the widest one the place belongs to (see
+    :func:`worker.core.identity.outermost`): a city and its country meet in one metric,
+    where :func:`relate` compares their places.
+
     >>> metric_key("killed", "Gaza Strip", "children", "cumulative")
     'killed|Gaza Strip|children|cumulative'
     """
     scope_part = f"{scope}:{period}" if scope == "period" and period else scope
     return f"{kind}|{region or ''}|{subject_class or 'people'}|{scope_part}"
-
-
-def originator(source_canonical: str | None, outlet: str | None) -> str:
-    """Who a figure originates with: the canonical source, else the outlet itself."""
-    if source_canonical:
-        return source_canonical
-    return f"outlet:{outlet or 'unknown'}"
 
 
 def interval(f: Figure) -> tuple[float, float]:
@@ -136,8 +153,7 @@ def _fmt_figure(f: Figure) -> str:
         prefix = {"at_least": "≥", "at_most": "≤", "approx": "~"}.get(f.qualifier, "")
         num = f"{prefix}{f.value:,}"
     day = f.as_of.strftime("%-d %b %Y") if f.as_of else "undated"
-    who = f.originator[len("outlet:"):] + " (own figure)" if f.originator.startswith("outlet:") else f.originator
-    return f"{who} {num} ({day})"
+    return f"{_who(f)} {num} ({day})"
 
 
 def _days(a: Figure, b: Figure) -> int | None:
@@ -146,20 +162,115 @@ def _days(a: Figure, b: Figure) -> int | None:
     return abs((a.as_of - b.as_of).days)
 
 
+# what a figure is in its article (SPEC §2 role): a figure of another event is never
+# linked; only totals conflict; an earlier figure is a total of its own date
+OTHER_EVENT = "other_event"
+CONFLICT_ROLES = frozenset({"total"})
+REVISION_ROLES = frozenset({"total", "earlier"})
+# a flag below this confidence is still raised, but sorts last for the reviewer
+SMALL_GAP = 0.05
+
+
+def place_of(a: Figure, b: Figure) -> str:
+    """How the places of two figures of one metric relate (same, inside, apart)."""
+    if a.region == b.region:
+        return SAME
+    return place_relation(a.region, regions_of(a.regions), b.region, regions_of(b.regions))
+
+
+def conflict_confidence(newer: Figure, older: Figure, relation: str) -> tuple[float, tuple[str, ...]]:
+    """How far a reviewer can trust a conflict between two figures, and why.
+
+    Starts from 1 and is lowered by what makes a conflict less certain: an outlet's
+    own figure rather than a named authority, approximate figures, figures within a few
+    percent (two moments of one count), days apart, a fall of more than half (perhaps
+    another count).
+    """
+    conf, why = 1.0, ["both are totals of one metric at one place"]
+    if relation == "contradicts":
+        why.append(f"two originators: {_who(newer)} and {_who(older)}")
+        outlets = sum(not identified(f.originator) for f in (newer, older))
+        if outlets:
+            conf *= 0.7 ** outlets
+            why.append("an outlet's own figure, no authority named" if outlets == 1 else
+                       "both are outlets' own figures, no authority named")
+        days = _days(newer, older) or 0
+        if days:
+            conf *= 0.85 ** days
+            why.append(f"{days} day{'s' if days > 1 else ''} apart: the count may have moved")
+        else:
+            why.append("same day")
+        if newer.article == older.article:
+            why.append("both in one article")
+    else:
+        why.append(f"one originator's chain: {_who(newer)}")
+        fall = 1 - newer.value / max(older.value, 1)
+        if fall > 0.5:
+            conf *= 0.6
+            why.append(f"fell by {fall:.0%}: perhaps another count")
+        if "earlier" in (newer.role, older.role):
+            why.append("the earlier figure is quoted for comparison")
+    approx = sum(f.qualifier == "approx" for f in (newer, older))
+    if approx:
+        conf *= 0.85 ** approx
+        why.append("approximate figure" if approx == 1 else "both figures approximate")
+    gap = abs(newer.value - older.value) / max(newer.value, older.value, 1)
+    if gap < SMALL_GAP:
+        conf *= 0.8
+        why.append(f"figures {gap:.1%} apart")
+    return round(conf, 3), tuple(why)
+
+
+def _who(f: Figure) -> str:
+    """The originator as a reader names it (``apnews.com (own figure)``, ``Firas Abiad``)."""
+    if is_outlet(f.originator):
+        return f.originator[len(OUTLET_PREFIX):] + " (own figure)"
+    return f.originator[len(NAMED_PREFIX):] if f.originator.startswith(NAMED_PREFIX) else f.originator
+
+
 def related(newer: Figure, older: Figure, window_days: int = 2) -> bool:
     """Whether :func:`relate` links the two figures at all (``relate(...) is not None``),
-    without building the link: same metric, two figures, plausibly one count, and the
-    same originator or dates within ``window_days``."""
-    if newer.metric != older.metric or newer.id == older.id or not plausibly_one_count(newer, older):
+    without building the link (the chain walks ask this often)."""
+    if newer.metric != older.metric or newer.id == older.id or OTHER_EVENT in (newer.role, older.role):
+        return False
+    place = place_of(newer, older)
+    if place == APART or not plausibly_one_count(newer, older):
         return False
     if newer.originator == older.originator:
         return True
     days = _days(newer, older)
-    return days is not None and days <= window_days
+    if days is None or days > window_days:
+        return False
+    return compatible(newer, older) or _certain_conflict(newer, older, place)
+
+
+def _restates(newer: Figure, older: Figure) -> bool:
+    """An outlet's own figure equal to an identified authority's figure of the window is
+    a repeat of that authority, not a new originator."""
+    if is_outlet(newer.originator) == is_outlet(older.originator):
+        return False
+    authority = older if is_outlet(newer.originator) else newer
+    return identified(authority.originator) and \
+        (newer.value, newer.qualifier, newer.low, newer.high) == (older.value, older.qualifier, older.low, older.high)
+
+
+def _certain_conflict(newer: Figure, older: Figure, place: str) -> bool:
+    """Whether two incompatible figures of two originators are certainly one count:
+    totals at one place from two named authorities that are not one authority named
+    two ways. Otherwise the identity is uncertain and no flag is raised."""
+    return (place == SAME and newer.role in CONFLICT_ROLES and older.role in CONFLICT_ROLES
+            and identified(newer.originator) and identified(older.originator)
+            and not same_family(newer.originator, older.originator))
 
 
 def relate(newer: Figure, older: Figure, window_days: int = 2) -> Decision | None:
     """The relation of ``newer`` to ``older`` (same metric), or None when unrelated.
+
+    Figures of another event, of another place (two cities) or that cannot be one
+    count are not linked. A conflict is raised only where the identity of both figures
+    is certain: totals (an earlier figure counts for a revision), at the same place;
+    a figure whose identity is uncertain (a part, a place inside the other, an earlier
+    figure against another originator) is linked when compatible and never flagged.
 
     >>> from datetime import date
     >>> a = Figure(1, "killed", 400, "exact", 400, 400, "cumulative", "m", "WHO", date(2024, 1, 2), "2")
@@ -167,47 +278,76 @@ def relate(newer: Figure, older: Figure, window_days: int = 2) -> Decision | Non
     >>> relate(a, b).relation
     'contradicts'
     """
-    if newer.metric != older.metric or newer.id == older.id:
+    if newer.metric != older.metric or newer.id == older.id or OTHER_EVENT in (newer.role, older.role):
+        return None
+    place = place_of(newer, older)
+    if place == APART or not plausibly_one_count(newer, older):
         return None
     score = overlap_score(newer, older)
-    if not plausibly_one_count(newer, older):
-        return None
     pair = f"{_fmt_figure(newer)} vs {_fmt_figure(older)}"
     if newer.originator == older.originator:
         if newer.value == older.value:
             return Decision(newer.id, older.id, "repeats", 1.0, f"{pair}: same figure again")
         if newer.value < older.value and newer.kind in RUNNING_TOTALS and newer.scope in GROWING_SCOPES:
-            return Decision(newer.id, older.id, "revises_down", score,
-                            f"{pair}: running total fell by {older.value - newer.value:,}")
+            if place == SAME and {newer.role, older.role} <= REVISION_ROLES and identified(newer.originator):
+                conf, why = conflict_confidence(newer, older, "revises_down")
+                return Decision(newer.id, older.id, "revises_down", score,
+                                f"{pair}: running total fell by {older.value - newer.value:,}", conf, why)
+            return Decision(newer.id, older.id, "updates", score,
+                            f"{pair}: figure fell by {older.value - newer.value:,} (not a revision: "
+                            f"{'a place inside the other' if place != SAME else 'not a total' if identified(newer.originator) else 'no authority identified'})")
         moved = "rose" if newer.value > older.value else "fell"
         return Decision(newer.id, older.id, "updates", score,
                         f"{pair}: figure {moved} by {abs(newer.value - older.value):,}")
     days = _days(newer, older)
     if days is None or days > window_days:
         return None
+    if place == SAME and _restates(newer, older):
+        outlet, authority = (newer, older) if is_outlet(newer.originator) else (older, newer)
+        return Decision(newer.id, older.id, "repeats", 1.0,
+                        f"{pair}: {_who(outlet)} restates {_who(authority)}'s figure")
     if compatible(newer, older):
-        return Decision(newer.id, older.id, "agrees", score, f"{pair}: compatible")
-    return Decision(newer.id, older.id, "contradicts", round(1 - score, 4), f"{pair}: no overlap")
+        where = "" if place == SAME else " (a place inside the other)"
+        return Decision(newer.id, older.id, "agrees", score, f"{pair}: compatible{where}")
+    if not _certain_conflict(newer, older, place):
+        return None  # uncertain identity (no authority named, a part, another place): never a flag
+    conf, why = conflict_confidence(newer, older, "contradicts")
+    return Decision(newer.id, older.id, "contradicts", round(1 - score, 4), f"{pair}: no overlap", conf, why)
 
 
 def chain_links(chain: list[Figure], targets: set[int], window_days: int = 2,
                 reach: int | None = None) -> dict[int, Decision | None]:
     """Each target's link to its originator's latest earlier figure of the metric.
 
-    ``chain`` is one originator's figures of one metric in order. A figure that cannot
-    be the same count as the one before it (see :func:`plausibly_one_count`: a running
-    total that "falls" to a fraction of itself is a different count read into the
-    metric) is an outlier: it gets no link and the next figure looks past it. A target's
-    link is decided by the ``reach`` figures just before it (all of them when None), so
-    it depends only on the set of figures — never on the order they arrived in, nor on
-    which other figures are targets or where the list handed in starts.
+    ``chain`` is one originator's figures of one metric in order. A target looks back
+    along the figures of its own place (those of a place containing it or inside it
+    when there are none). A figure that cannot be the same count as the one before it
+    (see :func:`plausibly_one_count`: a running total that "falls" to a fraction of
+    itself is a different count read into the metric) is an outlier: it gets no link
+    and the next figure looks past it. A target's link is decided by the ``reach``
+    figures just before it (all of them when None), so it depends only on the set of
+    figures — never on the order they arrived in, nor on which other figures are
+    targets or where the list handed in starts.
     """
     out: dict[int, Decision | None] = {}
     for i, x in enumerate(chain):
         if x.id not in targets:
             continue
+        if x.role == OTHER_EVENT:
+            out[x.id] = None
+            continue
+        # sub-counts chain with sub-counts, totals (and earlier totals) with totals
+        window = [y for y in chain[max(0, i - reach) if reach is not None else 0:i]
+                  if y.role != OTHER_EVENT and (y.role == "part") == (x.role == "part")]
+        places = [place_of(x, y) for y in window]
+        before = [y for y, p in zip(window, places) if p == SAME] or \
+            [y for y, p in zip(window, places) if p != APART]
+        if before and before[-1].observation and before[-1].observation == x.observation:
+            # another mention of the observation just before it: a copy repeats it
+            out[x.id] = relate(x, before[-1], window_days)
+            continue
         last: Figure | None = None
-        for y in chain[max(0, i - reach) if reach is not None else 0:i]:
+        for y in before:
             if last is None or related(y, last, window_days):
                 last = y
         out[x.id] = relate(x, last, window_days) if last is not None else None

@@ -9,6 +9,9 @@ KINDS = ("killed", "injured", "displaced", "missing", "hostages", "detained",
 QUALIFIERS = ("exact", "at_least", "at_most", "approx", "range")
 SCOPES = ("cumulative", "period", "incident")
 RELATIONS = ("agrees", "repeats", "updates", "revises_down", "contradicts")
+# what a figure is in its article: the count itself, a breakdown of a count, an
+# earlier figure quoted for comparison, or a figure of another event
+ROLES = ("total", "part", "earlier", "other_event")
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,9 @@ class Claim:
     source_canonical: str | None = None
     as_of: date | None = None
     article: str | None = None
+    role: str = "total"
+    # the regions that contain ``region``, innermost first ("Derna" -> ("Libya",))
+    regions: tuple[str, ...] = ()
 
     def to_json(self) -> dict:
         """The SPEC §2 fields as JSON-ready values."""
@@ -57,6 +63,7 @@ class Claim:
             "source_canonical": self.source_canonical,
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "quote": self.quote, "start": self.start, "end": self.end,
+            "role": self.role, "regions": list(self.regions),
         }
 
 
@@ -65,8 +72,13 @@ class Aliases:
     """Name tables the core matches against; loaded by the shell, passed in.
 
     ``sources`` maps a canonical authority to the ways news names it;
-    ``places`` maps a normalised region to the ways news names it.
+    ``places`` maps a normalised region to the ways news names it;
+    ``within`` maps a region to the regions that contain it.
     """
 
     sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
     places: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # region -> the regions that contain it, innermost first ("Balasore" -> ("India",))
+    within: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # region -> what it is: "country", "subdivision" (province, state, county...) or "city"
+    kinds: dict[str, str] = field(default_factory=dict)

@@ -115,6 +115,8 @@ def flag_html(f: dict) -> Safe:
                    tag("span", {"class": f"badge status-{f['status']}"}, f["status"].replace("_", " ")),
                    f" · verdict: {f['verdict']}" if f.get("verdict") else ""),
                tag("p", None, f.get("reason") or ""),
+               tag("p", {"class": "meta confidence"}, f"confidence {f['confidence']:.2f}: "
+                   + "; ".join(f.get("reasons") or ())) if f.get("confidence") is not None else "",
                tag("div", {"class": "evidence"}, side_html("Newer figure (a)", f["a"]),
                    side_html("Earlier figure (b)", f["b"])),
                tag("details", None, tag("summary", None, f"history ({len(history)})"),
@@ -145,8 +147,10 @@ def metric_html(i: int, m: dict, scale: str) -> Safe:
                 tag("td", {"class": "num"}, figure_text(c)), tag("td", None, tag("q", None, c.get("quote") or "")),
                 tag("td", None, article_ref(c)))
             for c in sorted(claims, key=lambda c: (c.get("as_of") or "", c.get("originator") or "", c["id"]))]
+    # by status, then the most trusted first
     flags = sorted(m.get("flags", []), key=lambda f: (STATUS_ORDER.index(f["status"])
-                                                      if f["status"] in STATUS_ORDER else 9, f["id"]))
+                                                      if f["status"] in STATUS_ORDER else 9,
+                                                      -(f.get("confidence") or 0), f["id"]))
     return tag("section", {"class": "metric", "id": f"metric-{i}", "data-metric": m["key"]},
                tag("h2", None, label),
                tag("div", {"class": "meta"}, f"{plural(len(claims), 'figure')} from "

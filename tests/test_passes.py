@@ -1,0 +1,91 @@
+"""Kind, scope and subject passes, table-driven, on sentences written for the test (real figures)."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from worker.core.extract import extract
+from worker.core.types import Aliases, ArticleIn
+
+DAY = date(2024, 5, 27)
+
+
+def run(text: str, title: str = ""):
+    return extract(ArticleIn(id="t", text=text, title=title, published=DAY), Aliases())
+
+
+def kinds(text: str):
+    return [(c.kind, c.value) for c in run(text)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # people buried by a landslide or under rubble are missing; a toll is killed
+    ("The landslide buried more than 2,000 people, the disaster centre said.", [("missing", 2000)]),
+    ("More than 670 people are under the soil, the IOM said.", [("missing", 670)]),
+    ("More than 670 are feared dead, the agency said.", [("killed", 670)]),
+    # lives, after a verb of loss
+    ("Monsoon floods have claimed more than 1,160 lives this summer.", [("killed", 1160)]),
+    ("Rescuers saved 40 lives on Friday.", []),
+    # admitted to hospital counts the injured
+    ("A total of 1,175 people were admitted to hospitals, the official said.", [("injured", 1175)]),
+    # a kind word across a clause break belongs to the other clause
+    ("The number of injured rose to 3,408, while the missing figure rose to 139.",
+     [("injured", 3408), ("missing", 139)]),
+    ("The death toll rose to 291 after a passenger succumbed to his injuries.", [("killed", 291)]),
+    # coordinated lists and appositive breakdowns share the verb
+    ("As many as 726 men, 340 women and 631 children have lost their lives.",
+     [("killed", 726), ("killed", 340), ("killed", 631)]),
+    ("The authority said that 1,162 people, including 384 children and 231 women, had died.",
+     [("killed", 1162), ("killed", 384), ("killed", 231)]),
+    ("The toll climbed from 558 to 569, the minister said.", [("killed", 558), ("killed", 569)]),
+    # a people noun that does something else does not inherit the kind before it
+    ("Death toll at 211 and 5,000 more soldiers deployed.", [("killed", 211)]),
+    # times, ages in brackets and footnote marks are no counts
+    ("As of 2 pm, the death toll was 288.", [("killed", 288)]),
+    ("Rescuers recovered the body of Dinesh Yadav (31), police said. Three people died.", [("killed", 3)]),
+])
+def test_kind(text, expected):
+    assert kinds(text) == expected
+
+
+def test_a_list_heading_gives_its_kind_to_the_items():
+    text = "The deaths by state are as follows:\n\u2022 North Carolina: 117 people\n\u2022 Georgia: 33 people"
+    assert kinds(text) == [("killed", 117), ("killed", 33)]
+
+
+def test_a_breakdown_sentence_takes_the_kind_before():
+    text = "Some 8,321 people have been injured. They include 2,923 men and 2,167 women."
+    assert kinds(text) == [("injured", 8321), ("injured", 2923), ("injured", 2167)]
+
+
+@pytest.mark.parametrize("text, title, scope", [
+    # the story's own disaster has a running total
+    ("The landslide killed at least 670 people, the IOM said.", "Landslide in Enga province", "cumulative"),
+    # an attack inside a war is one incident
+    ("An airstrike on a school killed 12 people, medics said.", "War in Sudan", "incident"),
+    # new deaths since the last report
+    ("The authority reported 57 more deaths on Saturday.", "", "period"),
+    ("The fighting killed 2,053 people and left 1,240 more wounded.", "", "cumulative"),
+])
+def test_scope(text, title, scope):
+    assert run(text, title)[-1].scope == scope
+
+
+def test_a_breakdown_keeps_the_window_of_its_total():
+    out = run("In the past 24 hours 12 people died across the province, including five in Badin.")
+    assert [(c.value, c.scope, c.period, c.role) for c in out] == [
+        (12, "period", "24h", "total"), (5, "period", "24h", "part")]
+
+
+@pytest.mark.parametrize("text, subject, cls", [
+    ("So far 88 bodies have been identified, officials said.", "identified 88 bodies", "identified bodies"),
+    ("Another 81 bodies remain unidentified at the hospital.", "unidentified 81 bodies", "unidentified bodies"),
+    ("Rescuers recovered 121 bodies from the wreckage.", "bodies", "bodies"),
+    ("The army said it killed 250 Hezbollah fighters.", "Hezbollah fighters", "combatants"),
+    ("Four ambulance staff were killed in the strike.", "ambulance staff", "aid workers"),
+    ("One person died in the collapse.", "people", "people"),
+])
+def test_subject(text, subject, cls):
+    c = run(text)[0]
+    assert subject.split()[-1] in c.subject and c.subject_class == cls

@@ -1,0 +1,192 @@
+"""Numbers that could be head counts: masks for dates, times, amounts, ages, names with digits;
+hypothetical and negated figures (the "numbers" pass)."""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from worker.core.kinds import (
+    KIND_RE,
+    NON_PEOPLE_NOUNS,
+    PEOPLE_NOUNS,
+)
+from worker.core.numbers import Number
+
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+          r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+# spans whose digits are never head counts
+MASK_RE = re.compile(
+    r"\b\d{1,2}\s*[ap]\.?m\b\.?|\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?|gmt|utc|hrs)\b"
+    r"|\b\d{1,2}:\d{2}\b|https?://\S+|www\.\S+|\S+@\S+\.\w+|#\d+|\+\d[\d\s().-]{7,}\d"
+    r"|\b\d+(?:\.\d+)?\s*(?:%|per\s?cent|percent|pc\b|percentage)"
+    r"|[$€£¥]\s?\d[\d,.]*(?:\s*(?:million|billion|thousand|m|bn|k)\b)?"
+    r"|\b(?:us\$|usd|eur|gbp)\s?\d[\d,.]*(?:\s*(?:million|billion|thousand|m|bn|k)\b)?"
+    rf"|\b{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b\.?(?:,?\s+\d{{4}})?"
+    rf"|\b{_MONTH}\.?,?\s+\d{{4}}\b"
+    r"|\b\d+(?:st|nd|rd|th)\b"
+    r"|\b(?:aged|ages?|age\s+of|phase|phases|no\.|number|resolution|article|level|category|magnitude|route|"
+    r"highway|flight|page|chapter|section|room|unit|platoon|brigade|division|battalion|ipc|covid|"
+    r"sura|verse|paragraph|decree|law|bill|item|gate|building|block|apartment|class|grade|week|day)\s+\d[\d.,]*"
+    r"|\b\d[\d.,]*[- ](?:year|month|week|day|hour|minute)s?[- ]old\b|\b\d+\s+years?\s+(?:old|of\s+age)\b"
+    r"|\b\d[\d.,]*-(?:magnitude|storey|story|km|mile|year|day|hour|month|week|point|metre|meter|foot|member|strong)\b"
+    r"|\b[a-z]+-\d+\b|\b\d+[a-z]{1,2}\d*\b(?<!\dm)(?<!\dk)(?<!\dmn)(?<!\dbn)",
+)
+# MASK_RE is case-sensitive and runs on ascii_lower(text), only around numbers
+# whose neighbourhood has one of these cues. Every MASK_RE match contains one,
+# so a window without a cue holds no mask (a necessary condition, not a
+# heuristic). The cues are as tight as MASK_RE allows ("-" only next to a
+# digit, "day" only before one, "old" as a word): looser ones ("-" in
+# "Hamas-run", "day" in "Monday", "old" in "told", any "31,800") sent most
+# numbers to the slow scan. Three searches, cheapest first: symbols, cues
+# led by a digit, cues led by a word.
+_MASK_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+_CUE_SYMBOL_RE = re.compile(r"[%$€£¥@]|[-#+]\d|[\d.,]-|\d[/:]|://|www")
+_CUE_DIGIT_RE = re.compile(rf"\d(?:[a-z]|\s+[ap]\.?m\b|\.\d\d\s*(?:[ap]|gmt|utc|hrs)|\s+(?:of\s+)?{_MASK_MONTH})")
+_CUE_WORD_RE = re.compile(
+    rf"\b(?:per\s?cent|percent|pc\b|(?:usd|eur|gbp)\s?\d|{_MASK_MONTH}[a-z]*\.?,?\s+\d|old\b|years?\s+of\s+age"
+    r"|(?:aged|ages?|age\s+of|phases?|no\.|number|resolution|article|level|category|magnitude|route|highway"
+    r"|flight|page|chapter|section|room|unit|platoon|brigade|division|battalion|ipc|covid|sura|verse|paragraph"
+    r"|decree|law|bill|item|gate|building|block|apartment|class|grade|week|day)\s+\d)")
+
+HYPOTHETICAL_RE = re.compile(
+    r"\b(?:could|may|might|would|will|shall)\s+(?:\w+ly\s+)?(?:rise|reach|surpass|exceed|climb|increase|"
+    r"double|triple|top|kill|die|flee|be\s+displaced|face|hit|soar|grow|jump|go\s+up|affect)\b"
+    r"|\b(?:expects?|expected|projects?|projected|forecasts?|forecast|predicts?|predicted|"
+    r"(?:fears?|feared)(?!\s+(?:dead|killed|drowned|buried|lost|trapped|missing)\b)|"
+    r"risk|risks|threatens?|threatened|warns?\s+that|plans?\s+to|aims?\s+to|target|goal|if)\b",
+    re.IGNORECASE)
+NEGATION_RE = re.compile(r"\b(?:no|not|never|none|nobody|without)\s+$", re.IGNORECASE)
+WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
+
+# "hundreds", "thousands of": the labelled corpora do not count vague plurals as
+# figures (nothing to compare them with); numbers.py still parses them
+EMIT_VAGUE = False
+_NAME_COMMA_RE = re.compile(r"[A-Z][a-z]+,\s*$")
+_CHANGE_BY_RE = re.compile(
+    r"\b(?:rose|risen|rises|rising|surged|surges|increased|increases|jumped|climbed|grew|grown|up|down|fell|"
+    r"dropped|decreased|declined|exceeds|exceeded|higher|lower|more|less)\s+by\s+"
+    r"(?:(?:more\s+than|at\s+least|about|around|nearly|almost|some|over|another)\s+)?$", re.IGNORECASE)
+
+
+def masked(lowered: str, n: Number) -> bool:
+    """Is ``n`` part of a date, time, amount, percentage, url, age, ...?
+
+    Searched in a small window around the number only: cheaper than a scan
+    of the whole text with the large alternation.
+    """
+    a, b = max(0, n.start - 24), min(len(lowered), n.end + 24)
+    if not (_CUE_SYMBOL_RE.search(lowered, a, b) or _CUE_DIGIT_RE.search(lowered, a, b)
+            or _CUE_WORD_RE.search(lowered, a, b)):
+        return False
+    for m in MASK_RE.finditer(lowered, a, b):
+        if m.start() < n.end and n.start < m.end():
+            return True
+    return False
+
+
+def words_after(text: str, pos: int, limit: int, n: int = 5) -> list[re.Match[str]]:
+    out = []
+    for m in WORD_RE.finditer(text, pos, min(limit, pos + 80)):
+        out.append(m)
+        if len(out) >= n:
+            break
+    return out
+
+
+_NO_BEFORE_RE = re.compile(r"\b(?:no|not)\s+$")
+
+
+_NAME_PAREN_RE = re.compile(r"[A-Z][a-z]+\s*\($")
+
+
+def is_candidate(text: str, n: Number, s: int, e: int) -> bool:
+    """Could ``n`` be a head count at all (not a year, age, amount, ...)?"""
+    surface = text[n.start:n.end]
+    if n.decimal and n.value < 1000:
+        return False  # "7.8", "2.5": no scale word, not a head count
+    before = text[max(s, n.start - 2):n.start]
+    after = text[n.end:min(e, n.end + 3)]
+    if before.endswith("(") and after.startswith(")") and n.value < 120 and _NAME_PAREN_RE.search(
+            text, max(s, n.start - 40), n.start):
+        return False  # "Dinesh Yadav (31)": an age
+    if before[-1:].isalpha() and not n.is_word:
+        return False  # "Town12", "COVID19": digits inside a name
+    if before[-1:] == "." and before[:1].isalpha() and not n.is_word:
+        return False  # "hardship.1": a footnote mark
+    if before.endswith(("-", "/", "#", "№")) and not before.endswith(" -") and n.high is None:
+        if len(before) == 2 and before[0].isalnum():
+            return False
+    if after[:1] in ("/", "°") or after.startswith(("-year", "-strong")):
+        return False
+    words = words_after(text, n.end, e, 4)
+    nxt = words[0].group(0).lower() if words and words[0].start() - n.end <= 2 else ""
+    plain4 = surface.isdigit() and len(surface) == 4
+    if plain4 and 1800 <= n.value <= 2100 and (
+            text[n.end:n.end + 1] != " " or (nxt not in PEOPLE_NOUNS and not KIND_RE.match(nxt or "x"))):
+        return False
+    # head noun within three words: a non-people noun means it counts things
+    for w in words[:3]:
+        if w.start() - n.end > 40:
+            break
+        lw = w.group(0).lower()
+        if lw in NON_PEOPLE_NOUNS:
+            return False
+        if lw in PEOPLE_NOUNS or lw in ("and", "or", "were", "are", "was", "have", "had", "in", "of", "a", "an", "the"):
+            break
+    if not n.is_word and n.value < 120 and after.startswith(",") and _NAME_COMMA_RE.search(text, max(s, n.start - 30), n.start):
+        return False  # "Ziv Dado, 36, a sergeant": an age
+    if n.vague and not EMIT_VAGUE:
+        return False
+    if _CHANGE_BY_RE.search(text, max(s, n.start - 50), n.start):
+        return False  # "rose by 300": a change, not a count
+    if n.is_word and n.value == 1 and n.high is None:
+        # "one" is mostly a pronoun ("one of the", "no one") or an article
+        if nxt not in PEOPLE_NOUNS and nxt not in ("was", "died", "killed", "injured", "wounded", "dead"):
+            return False
+    if n.is_word and surface.lower() in ("a dozen", "dozen") and nxt == "of":
+        return True
+    prev = text[max(s, n.start - 12):n.start].lower()
+    if _NO_BEFORE_RE.search(prev):
+        return False
+    if _TARGET_BEFORE_RE.search(text, max(s, n.start - 45), n.start):
+        return False  # "appeals for $307 million to reach 1.2 million people": a target, not a count
+    if n.value <= 5:
+        for m in _SCALE_RE.finditer(text, max(s, n.start - 30), min(e, n.end + 16)):
+            if m.start() <= n.start and n.end <= m.end():
+                return False  # "rates hunger levels from one to five": a scale, not a count
+    return True
+
+
+_TARGET_BEFORE_RE = re.compile(
+    r"\b(?:(?:aims?|plans?|seeks?|hopes?|appeals?\s+for\s+[^.;]{0,30}?|needs?\s+[^.;]{0,20}?|funds?)\s+to\s+"
+    r"|in\s+order\s+to\s+|to\s+)(?:reach|assist|help|support|serve|feed|target)\s+"
+    r"(?:(?:some|about|around|nearly|almost|more\s+than|over|up\s+to|at\s+least)\s+)?$", re.IGNORECASE)
+_SCALE_RE = re.compile(r"\b(?:levels?|phases?|scale|grades?)\s+(?:from\s+)?(?:one|1)\s*(?:to|-|\u2013)\s*(?:five|5)\b",
+                       re.IGNORECASE)
+
+
+# "the toll climbed from 558 to 569": two figures, the earlier and the new, not a range
+_CHANGE_FROM_RE = re.compile(
+    r"\b(?:rose|risen|rising|rises|climbed|climbing|climbs|jumped|increased|increasing|grew|soared|surged|went\s+up|"
+    r"fell|dropped|declined|decreased|revised|raised|lowered|updated|corrected|changed|moved|shot\s+up)\b"
+    r"[^.;\d]{0,40}\bfrom\s+(?:about\s+|around\s+|some\s+)?$", re.IGNORECASE)
+_FIRST_DIGIT_RE = re.compile(r"\d")
+_RANGE_JOIN_RE = re.compile(r"\s+to\s+|\s*[-\u2013]\s*")
+
+
+def split_changes(text: str, numbers: list[Number]) -> list[Number]:
+    """Ranges written as a change ("rose from 558 to 569") split into their two figures."""
+    out: list[Number] = []
+    for n in numbers:
+        if n.high is not None and not n.is_word:
+            digit = _FIRST_DIGIT_RE.search(text, n.start, n.end)
+            first = digit.start() if digit else n.start
+            if _CHANGE_FROM_RE.search(text[max(0, n.start - 80):first]):
+                j = _RANGE_JOIN_RE.search(text, first, n.end)
+                if j is not None:
+                    out.append(replace(n, start=first, end=j.start(), high=None))
+                    out.append(replace(n, start=j.end(), value=n.high, high=None))
+                    continue
+        out.append(n)
+    return out

@@ -1,0 +1,120 @@
+"""Scope and period of a figure: cumulative, period (with its window) or incident (the "scope" pass)."""
+from __future__ import annotations
+
+import re
+
+from worker.core.kindpick import KindWord
+from worker.core.numbers import Number
+
+# PERIOD_RE, CUMULATIVE_RE, INCIDENT_RE and _EVENT_RE are case-sensitive: they
+# run on ascii_lower(text) (same offsets), several times faster than IGNORECASE
+PERIOD_RE = re.compile(
+    r"\b(?:in|over|during|within)\s+the\s+(?:past|last|previous|preceding)\s+(?P<h>24|48|72|twenty-four|forty-eight)"
+    r"\s+hours\b"
+    r"|\b(?:in|over|during|within)\s+the\s+(?:past|last|previous)\s+(?P<unit>day|week|month|year|hours?|days|weeks)\b"
+    r"|\b(?P<overnight>overnight)\b"
+    r"|\bsince\s+(?P<since>(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+"
+    r"(?:morning|night|evening|afternoon)|(?:this|yesterday|last)\s+(?:morning|night|evening))\b"
+    r"|\b(?:this|last)\s+(?P<this>week|month|weekend)\b"
+    r"|\b(?:in|during)\s+(?P<month>january|february|march|april|may|june|july|august|september|october|november|december)\b"
+    r"(?!\s+\d)"
+    r"|\b(?P<fromto>from\s+\w+\s+\d{1,2}\s+to\s+\w+\s+\d{1,2}(?:,\s*\d{4})?)"
+    r"|\b(?P<ontheday>on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:\s+alone)?)\b"
+    r"|\b(?P<today>today|yesterday)\s+alone\b"
+    r"|\b(?P<daily>a\s+day|per\s+day|each\s+day|every\s+day|daily)\b"
+    r"|\b(?P<lastyear>(?:same\s+month\s+)?last\s+year)\b")
+CUMULATIVE_RE = re.compile(
+    r"\bsince\b|\bso\s+far\b|\bin\s+total\b|\boverall\b|\bto\s+date\b|\bwar\b|\bconflict\b"
+    r"|\bcumulative\b|\bthe\s+start\b|\bbegan\b|\bongoing\b|\bthus\s+far\b")
+INCIDENT_RE = re.compile(
+    r"\b(?:strike|airstrike|air\s+strike|attack|raid|bombing|explosion|blast|shelling|massacre|ambush|"
+    r"shooting|stampede|crash|collision|collapse|fire|landslide|sinking|shipwreck|assault|incursion|rampage|"
+    r"stabbing|bombardment|batch|hijacking|siege\s+of|operation|incident)\b"
+    r"|\bon\s+(?:oct(?:ober)?\.?\s+7|7\s+october)\b|\boctober\s+7\s+attack")
+
+
+# "57 more deaths", "22 more die", "11 additional deaths": the count since the last report
+NEW_SINCE_RE = re.compile(
+    r"\s+(?:more|additional|new|further)\s+(?:(?:people|persons|lives|bodies)\s+)?(?:(?:were|was|have|had|"
+    r"been|reported|confirmed)\s+){0,2}(?:deaths?|dead|died|die|fatalities|killed|injur\w*|wounded|"
+    r"casualties|lost)\b")
+
+
+# "2,053 dead and 1,240 more wounded": "more" after another figure means "others", not "new"
+_COORDINATED_RE = re.compile(r"\d[\d,.]*\s+(?:[a-z]+\s+){0,3}?(?:and|,)\s+(?:[a-z]+\s+)?$")
+
+
+def inherits_scope(scope: str, role: str, listed: bool, prev: tuple[str, str | None] | None) -> bool:
+    """Does a figure take the scope of the figure before it? A breakdown or a list item that
+    names no scope of its own counts in the window of the figure it breaks down
+    ("12 deaths in the past 24 hours: seven in Sindh, five in Punjab")."""
+    return prev is not None and prev[0] == "period" and scope == "cumulative" and (role == "part" or listed)
+
+
+# one event that can be a whole story: when the article is about it, its toll is the story's
+# running total (cumulative), not one incident inside a larger one
+DISASTER_RE = re.compile(
+    r"\b(?:stampede|crash|collision|collapse|fire|landslide|mudslide|sinking|shipwreck|accident|derailment|"
+    r"mishap|tragedy|disaster|explosion|blast)\b")
+
+
+def main_events(lowered: str) -> frozenset[str]:
+    """The disaster words of an article's head (its title, its first sentences): what the story is about."""
+    return frozenset(m.group(0) for m in DISASTER_RE.finditer(lowered))
+
+
+def scope_of(text: str, lowered: str, n: Number, s: int, e: int, kw: KindWord | None,
+             story: frozenset[str] = frozenset()) -> tuple[str, str | None]:
+    """cumulative / period (with its window) / incident, from cues near the number.
+
+    Cues are searched in ``lowered`` (``ascii_lower(text)``); what is quoted
+    back ("since Monday night") is taken from ``text``.
+    """
+    lo = max(s, min(n.start, kw.start if kw else n.start) - 60)
+    core_end = max(n.end, kw.end if kw else n.end)
+    if NEW_SINCE_RE.match(lowered, n.end, min(e, n.end + 40)) and not _COORDINATED_RE.search(
+            lowered, max(s, n.start - 60), n.start):
+        return "period", "since the last report"
+    hi = min(e, core_end + 70)
+    for m in PERIOD_RE.finditer(lowered, lo, hi):
+        g = m.lastgroup
+        written = text[m.start(g):m.end(g)] if g else ""
+        if g in ("this", "month", "lastyear", "daily", "unit"):
+            # "the earthquakes this month", "the war, which erupted in April":
+            # the time phrase dates an event, not the count
+            between = lowered[core_end:m.start()] if m.start() >= core_end else lowered[m.end():n.start]
+            if _EVENT_RE.search(between) or _EVENT_RE.search(lowered[max(s, m.start() - 25):m.start()]):
+                continue
+        if g == "ontheday" and not m.group(0).endswith("alone"):
+            continue
+        if g == "h":
+            return "period", {"twenty-four": "24", "forty-eight": "48"}.get(m.group("h"), written) + "h"
+        if g == "unit":
+            unit = m.group("unit")
+            return "period", "24h" if unit.startswith("hour") else unit.rstrip("s")
+        if g == "overnight":
+            return "period", "overnight"
+        if g == "since":
+            return "period", "since " + written
+        if g == "this":
+            return "period", m.group("this")
+        if g == "month":
+            return "period", written
+        if g == "fromto":
+            return "period", written[5:]
+        if g in ("ontheday", "today", "daily"):
+            return "period", "day"
+        if g == "lastyear":
+            return "period", written
+    window = lowered[max(s, n.start - 100):min(e, n.end + 100)]
+    if not CUMULATIVE_RE.search(window):
+        for m in INCIDENT_RE.finditer(window):
+            if m.group(0) not in story:
+                return "incident", None  # the story's own disaster: its toll is the running total
+    return "cumulative", None
+
+
+_EVENT_RE = re.compile(
+    r"\b(?:earthquakes?|quakes?|floods?|flooding|storms?|cyclones?|hurricanes?|war|conflict|fighting|clashes|"
+    r"began|begun|erupted|broke\s+out|started|start|outbreak|hit|struck|since|until|report|released|"
+    r"published|issued)\b")
