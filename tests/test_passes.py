@@ -36,6 +36,22 @@ def kinds(text: str):
     # coordinated lists and appositive breakdowns share the verb
     ("As many as 726 men, 340 women and 631 children have lost their lives.",
      [("killed", 726), ("killed", 340), ("killed", 631)]),
+    ("Officials said 1,100 men, 350 women, and 620 children have died since June.",
+     [("killed", 1100), ("killed", 350), ("killed", 620)]),
+    # a kind word inside an aside governs neither side of it
+    ("At least 230 people died, 224 in the province, four in the north—where a man who was missing was "
+     "found on Monday—and two in the south, officials said.",
+     [("killed", 230), ("killed", 224), ("killed", 4), ("killed", 2)]),
+    # differences, corrections and statuses are no counts
+    ("Compared with Friday there are two new deaths and nine fewer missing people.", [("killed", 2)]),
+    ("The state reduced the county's death toll by as many as 30, officials said.", []),
+    ("Of the 1,200 injured, 800 were discharged while 400 are undergoing treatment.", [("injured", 1200)]),
+    ("Rescuers pulled out 52 passengers alive and recovered 90 bodies, the force said.", [("killed", 90)]),
+    ("After rescuing 52 live victims, teams recovered 90 bodies.", [("killed", 90)]),
+    ("Some 500 people who were missing have been found, police said.", []),
+    ("The number of dead livestock reached 120,400, the minister said.", []),
+    ("The quake struck at 0630 local time and killed 12 people.", [("killed", 12)]),
+    ("Officials said 300 autopsies have been carried out and 45 more people died.", [("killed", 45)]),
     ("The authority said that 1,162 people, including 384 children and 231 women, had died.",
      [("killed", 1162), ("killed", 384), ("killed", 231)]),
     ("The toll climbed from 558 to 569, the minister said.", [("killed", 558), ("killed", 569)]),

@@ -66,7 +66,30 @@ _NAME_COMMA_RE = re.compile(r"[A-Z][a-z]+,\s*$")
 _CHANGE_BY_RE = re.compile(
     r"\b(?:rose|risen|rises|rising|surged|surges|increased|increases|jumped|climbed|grew|grown|up|down|fell|"
     r"dropped|decreased|declined|exceeds|exceeded|higher|lower|more|less)\s+by\s+"
-    r"(?:(?:more\s+than|at\s+least|about|around|nearly|almost|some|over|another)\s+)?$", re.IGNORECASE)
+    r"(?:(?:more\s+than|at\s+least|about|around|nearly|almost|some|over|another)\s+)?$"
+    # "reduced the toll in the county by as many as 30": the size of a correction
+    r"|\b(?:reduced|reduces|reducing|lowered|lowering|cut|cuts|raised|raising|inflated|overcounted|undercounted|"
+    r"overstated|understated|revised\s+(?:up|down)(?:ward)?|increased|decreased)\b[^.;\d]{0,50}\bby\s+"
+    r"(?:(?:more\s+than|at\s+least|about|around|nearly|almost|some|over|as\s+many\s+as|up\s+to)\s+)?$",
+    re.IGNORECASE)
+# "pulled out 44 passengers alive", "44 live victims": people rescued, not a toll ("buried alive" is)
+_ALIVE_AFTER_RE = re.compile(r"\s*(?:(?:[A-Za-z'’-]+\s+){0,2}alive\b|live\s+(?:victims|people|persons|survivors)\b)",
+                             re.IGNORECASE)
+_RESCUE_RE = re.compile(r"\b(?:rescued|rescuing|rescue|pulled|pulling|saved|evacuated|found|recovered|brought|"
+                        r"dug|extricated|freed)\b[^.;\d]{0,30}$|^\s*live\b", re.IGNORECASE)
+# "of them, 793 were discharged while 382 are undergoing treatment": the state of people
+# already counted as injured, not a count of the injured
+_STATUS_AFTER_RE = re.compile(
+    r"\s*(?:(?:people|persons|patients|passengers|others|of\s+them|more)\s+)?(?:were|are|have\s+been|had\s+been|"
+    r"remain|remained|still)\s+(?:(?:still|now|being|currently)\s+)?(?:discharged|undergoing\s+treatment|"
+    r"under\s+treatment|receiving\s+treatment|being\s+treated|in\s+(?:a\s+)?(?:critical|stable|serious)\s+condition)\b",
+    re.IGNORECASE)
+_FOUND_AFTER_RE = re.compile(
+    r"\s*(?:[A-Za-z'’-]+\s+){0,4}?(?:missing|unaccounted\s+for)\s+(?:have\s+(?:now\s+)?been|had\s+been|were|are\s+now|was)"
+    r"\s+(?:(?:since|now|all|safely)\s+)?(?:found|located|traced|reunited|accounted\s+for)\b", re.IGNORECASE)
+# "the number of perished livestock reached 313,509": animals, not people
+_ANIMALS_BEFORE_RE = re.compile(r"\b(?:livestock|cattle|animals|sheep|goats|poultry|camels|buffaloes|cows|"
+                                r"donkeys|horses)\b[^.;\d]{0,30}$", re.IGNORECASE)
 
 
 def masked(lowered: str, n: Number) -> bool:
@@ -138,12 +161,26 @@ def is_candidate(text: str, n: Number, s: int, e: int) -> bool:
         return False  # "Ziv Dado, 36, a sergeant": an age
     if n.vague and not EMIT_VAGUE:
         return False
-    if _CHANGE_BY_RE.search(text, max(s, n.start - 50), n.start):
+    if _CHANGE_BY_RE.search(text, max(s, n.start - 90), n.start):
         return False  # "rose by 300": a change, not a count
+    if nxt in ("fewer", "less"):
+        return False  # "nine fewer missing": a difference
+    if not n.is_word and surface[:1] == "0" and len(surface) > 1 and surface.isdigit():
+        return False  # "0630": a time or a code
+    if _ALIVE_AFTER_RE.match(text, n.end, min(e, n.end + 40)) and (
+            _RESCUE_RE.search(text, max(s, n.start - 40), n.start) or nxt == "live"):
+        return False
+    if _FOUND_AFTER_RE.match(text, n.end, min(e, n.end + 90)):
+        return False  # "600 people who were missing were found": found, no longer missing
+    if _STATUS_AFTER_RE.match(text, n.end, min(e, n.end + 60)):
+        return False
+    if _ANIMALS_BEFORE_RE.search(text, max(s, n.start - 50), n.start):
+        return False
     if n.is_word and n.value == 1 and n.high is None:
         # "one" is mostly a pronoun ("one of the", "no one") or an article
-        if nxt not in PEOPLE_NOUNS and nxt not in ("was", "died", "killed", "injured", "wounded", "dead"):
-            return False
+        if nxt not in PEOPLE_NOUNS and nxt not in ("was", "died", "killed", "injured", "wounded", "dead") and not (
+                nxt in ("in", "each") and _LIST_BEFORE_RE.search(text, max(s, n.start - 120), n.start)):
+            return False  # (but "213 in Valencia, three in La Mancha and one in Andalusia" lists one)
     if n.is_word and surface.lower() in ("a dozen", "dozen") and nxt == "of":
         return True
     prev = text[max(s, n.start - 12):n.start].lower()
@@ -158,6 +195,7 @@ def is_candidate(text: str, n: Number, s: int, e: int) -> bool:
     return True
 
 
+_LIST_BEFORE_RE = re.compile(r"\d[^.;:]{0,100}(?:,|\band)\s*$")
 _TARGET_BEFORE_RE = re.compile(
     r"\b(?:(?:aims?|plans?|seeks?|hopes?|appeals?\s+for\s+[^.;]{0,30}?|needs?\s+[^.;]{0,20}?|funds?)\s+to\s+"
     r"|in\s+order\s+to\s+|to\s+)(?:reach|assist|help|support|serve|feed|target)\s+"

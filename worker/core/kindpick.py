@@ -23,7 +23,7 @@ SAME_FIGURE_RE = re.compile(r"\bthe\s+(?:(?:new|latest|updated|revised|official|
 # "the 1,002 total announced hours earlier": the figure named as a tally of the kind before
 TALLY_AFTER_RE = re.compile(r"\s+(?:\w+\s+)?(?:total|tally|figure|count)\b", re.IGNORECASE)
 COORD_RE = re.compile(r"^\s*(?:(?!(?:of|them|whom|who|were|are|was|have|had)\b)[A-Za-z'’-]+\s*){0,3}?"
-                      r"(?:and|,|as\s+well\s+as|plus)\s*$", re.IGNORECASE)
+                      r"(?:,?\s*(?:and|as\s+well\s+as|plus)|,)\s*$", re.IGNORECASE)
 # "climbed from 558 to 569": the second figure counts what the first counts
 FROM_TO_RE = re.compile(r"^\s*(?:to|and\s+then(?:\s+to)?|,\s*then(?:\s+to)?|-|–)\s*$", re.IGNORECASE)
 # "1,162 people, including 384 children and 231 women, had died": the figure before an
@@ -45,6 +45,7 @@ _FORWARD_BREAK_RE = re.compile(r"[;:()]|,\s*(?:while|whereas|but|and|as|with|aft
                                r"\b(?:after|while|because|whereas|when|since|following)\b", re.IGNORECASE)
 _BACKWARD_BREAK_RE = re.compile(r"[;:()]|,\s*(?:while|whereas|but|and)\b", re.IGNORECASE)
 _BREAK_COST = 100
+_ASIDE_RE = re.compile(r"—|\s[–-]\s")
 
 
 def pick_kind(text: str, n: Number, q_start: int, kws: list[KindWord], lo_bound: int, hi_bound: int,
@@ -59,10 +60,14 @@ def pick_kind(text: str, n: Number, q_start: int, kws: list[KindWord], lo_bound:
         if kw.start >= n.end and kw.start < hi_bound and kw.start - n.end <= 90:
             dist = kw.start - n.end
             cost = dist * 0.8 + (200 if kw.weak else 0)
+            if _ASIDE_RE.search(text, n.end, kw.start) and not _ASIDE_RE.search(text, n.end, n.end + 3):
+                continue  # "three in La Mancha—where a woman had been missing—": an aside's word
             if _FORWARD_BREAK_RE.search(text, n.end, kw.start):
                 cost += _BREAK_COST
             cand = (cost, i, kw, True)
         elif kw.end <= q_start and kw.end >= lo_bound and q_start - kw.end <= 130 and i not in owned:
+            if _ASIDE_RE.search(text, kw.end, q_start) and _ASIDE_RE.search(text, lo_bound, kw.start):
+                continue  # the word of a closed aside: "three in X—where one was missing—and one in Y"
             dist = q_start - kw.end
             cost = dist + (200 if kw.weak else 0)
             if _BACKWARD_BREAK_RE.search(text, kw.end, q_start):
