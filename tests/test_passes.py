@@ -83,9 +83,32 @@ def test_a_breakdown_sentence_takes_the_kind_before():
     # new deaths since the last report
     ("The authority reported 57 more deaths on Saturday.", "", "period"),
     ("The fighting killed 2,053 people and left 1,240 more wounded.", "", "cumulative"),
+    # the count of one day's attacks; a report's day does not make a period
+    ("The ministry said Israeli airstrikes on Tuesday killed 31 people.", "", "period"),
+    ("The toll of Sunday's raids on the city rose to 44, medics said.", "", "period"),
+    ("The death toll rose to 3,000 on Monday, the ministry said.", "", "cumulative"),
+    # a time phrase that opens the sentence governs all of it
+    ("During the past 24 hours, the highest number of deaths was in the north, where nine people died.", "",
+     "period"),
+    # "this month" that dates the disaster, not the count
+    ("The lives lost in the earthquakes in the region this month have exceeded 50,000.", "", "cumulative"),
 ])
 def test_scope(text, title, scope):
     assert run(text, title)[-1].scope == scope
+
+
+def test_figures_that_add_up_to_the_figure_before_are_its_breakdown():
+    text = ("In the last 24 hours, close to 120 people died, the agency said. One death was reported in the "
+            "north, five in the east, 33 in the west and 80 in the south.")
+    claims = run(text)
+    assert [(c.value, c.role, c.scope, c.period) for c in claims] == [
+        (120, "total", "period", "24h"), (1, "part", "period", "24h"), (5, "part", "period", "24h"),
+        (33, "part", "period", "24h"), (80, "part", "period", "24h")]
+
+
+def test_figures_that_do_not_add_up_keep_their_own_scope():
+    claims = run("In the last 24 hours, 40 people died. Since June, 900 died in the south and 700 in the north.")
+    assert [(c.value, c.scope) for c in claims] == [(40, "period"), (900, "cumulative"), (700, "cumulative")]
 
 
 def test_a_breakdown_keeps_the_window_of_its_total():

@@ -178,7 +178,8 @@ def is_candidate(text: str, n: Number, s: int, e: int) -> bool:
         return False
     if n.is_word and n.value == 1 and n.high is None:
         # "one" is mostly a pronoun ("one of the", "no one") or an article
-        if nxt not in PEOPLE_NOUNS and nxt not in ("was", "died", "killed", "injured", "wounded", "dead") and not (
+        if nxt not in PEOPLE_NOUNS and nxt not in ("was", "died", "killed", "injured", "wounded", "dead", "death",
+                                                   "fatality", "injury", "casualty", "martyr") and not (
                 nxt in ("in", "each") and _LIST_BEFORE_RE.search(text, max(s, n.start - 120), n.start)):
             return False  # (but "213 in Valencia, three in La Mancha and one in Andalusia" lists one)
     if n.is_word and surface.lower() in ("a dozen", "dozen") and nxt == "of":

@@ -24,6 +24,7 @@ from worker.core.attribution import (
     SourceMemory,
     build_source_index,
 )
+from worker.core.breakdown import parts_by_sum
 from worker.core.candidates import HYPOTHETICAL_RE, NEGATION_RE, is_candidate, masked, split_changes
 from worker.core.dating import DIGIT_RE, as_of_date
 from worker.core.kindpick import (
@@ -168,6 +169,7 @@ def extract(article: ArticleIn, aliases: Aliases) -> list[Claim]:
         last_kind = (si, found[-1].kind)
         last_scope = (si, (found[-1].scope, found[-1].period))
         claims.extend(found)
+    claims = parts_by_sum(claims, [start for start, _ in sentences])
     stated = article_within(text, sentences, place_index, opening)  # "Odisha's Balasore"
     claims = [replace(c, regions=regions_of(c.region, place_index, stated)) if c.region in stated else c
               for c in claims]

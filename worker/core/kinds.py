@@ -18,7 +18,7 @@ KIND_WORDS: dict[str, str] = {
         |burials|drowned|murdered|lives\s+claimed|claimed\s+the\s+lives|lives|eliminated|neutrali[sz]ed
     """,
     "injured": r"""
-        injured|injuries|injuring|injures?|wounded|wounding|wounds|hurt|maimed|hospitali[sz]ed
+        injured|injuries|injury|injuring|injures?|wounded|wounding|wounds|hurt|maimed|hospitali[sz]ed
         |admitted\s+to\s+(?:the\s+|various\s+|local\s+)?hospitals?
     """,
     "displaced": r"""

@@ -9,7 +9,7 @@ from worker.core.numbers import Number
 # PERIOD_RE, CUMULATIVE_RE, INCIDENT_RE and _EVENT_RE are case-sensitive: they
 # run on ascii_lower(text) (same offsets), several times faster than IGNORECASE
 PERIOD_RE = re.compile(
-    r"\b(?:in|over|during|within)\s+the\s+(?:past|last|previous|preceding)\s+(?P<h>24|48|72|twenty-four|forty-eight)"
+    r"\b(?:in|over|during|within)\s+(?:the\s+(?:past|last|previous|preceding)\s+)?(?P<h>24|48|72|twenty-four|forty-eight)"
     r"\s+hours\b"
     r"|\b(?:in|over|during|within)\s+the\s+(?:past|last|previous)\s+(?P<unit>day|week|month|year|hours?|days|weeks)\b"
     r"|\b(?P<overnight>overnight)\b"
@@ -76,14 +76,24 @@ def scope_of(text: str, lowered: str, n: Number, s: int, e: int, kw: KindWord | 
             lowered, max(s, n.start - 60), n.start):
         return "period", "since the last report"
     hi = min(e, core_end + 70)
-    for m in PERIOD_RE.finditer(lowered, lo, hi):
+    day = _DAY_EVENT_RE.search(lowered, lo, hi)
+    if day is not None:
+        # "Israeli strikes on Monday killed 558", "the toll of Monday's raids": the count of one day
+        g = "wd" if day.group("wd") else "wd2"
+        return "period", text[day.start(g):day.end(g)].capitalize()
+    fronted = PERIOD_RE.match(lowered, s + len(lowered[s:lo]) - len(lowered[s:lo].lstrip())) if lo > s else None
+    matches = list(PERIOD_RE.finditer(lowered, lo, hi))
+    if fronted is not None and FRONTED_END_RE.match(lowered, fronted.end()):
+        # "In the last 24 hours, 119 people died and 71 were injured": the sentence's window
+        matches.insert(0, fronted)
+    for m in matches:
         g = m.lastgroup
         written = text[m.start(g):m.end(g)] if g else ""
         if g in ("this", "month", "lastyear", "daily", "unit"):
             # "the earthquakes this month", "the war, which erupted in April":
             # the time phrase dates an event, not the count
             between = lowered[core_end:m.start()] if m.start() >= core_end else lowered[m.end():n.start]
-            if _EVENT_RE.search(between) or _EVENT_RE.search(lowered[max(s, m.start() - 25):m.start()]):
+            if _EVENT_RE.search(between) or _EVENT_RE.search(lowered[max(s, m.start() - 50):m.start()]):
                 continue
         if g == "ontheday" and not m.group(0).endswith("alone"):
             continue
@@ -114,6 +124,12 @@ def scope_of(text: str, lowered: str, n: Number, s: int, e: int, kw: KindWord | 
     return "cumulative", None
 
 
+_WEEKDAY = r"(?P<{}>monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today)"
+_ATTACKS = r"(?:air\s*strikes|strikes|attacks|raids|bombardments?|bombings|shelling|fighting|clashes)"
+_DAY_EVENT_RE = re.compile(rf"\b{_WEEKDAY.format('wd')}['’]s\s+(?:[a-z-]+\s+){{0,2}}{_ATTACKS}\b"
+                           rf"|\b{_ATTACKS}\s+(?:[a-z-]+\s+){{0,6}}?on\s+{_WEEKDAY.format('wd2')}\b(?!\s+(?:said|says|that))")
+# a time phrase that opens the sentence: "During the last 24 hours, ..."
+FRONTED_END_RE = re.compile(r"[^.;:\d]{0,60}?,|\s+between\b[^.;]{0,60}?,")
 _EVENT_RE = re.compile(
     r"\b(?:earthquakes?|quakes?|floods?|flooding|storms?|cyclones?|hurricanes?|war|conflict|fighting|clashes|"
     r"began|begun|erupted|broke\s+out|started|start|outbreak|hit|struck|since|until|report|released|"

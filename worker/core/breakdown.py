@@ -1,0 +1,71 @@
+"""Breakdowns found by arithmetic (a pass after the per-sentence passes).
+
+A run of figures of one kind that adds up to a figure stated just before it is that
+figure's breakdown, whatever words join them: "In the last 24 hours 119 people died.
+One death was reported in the north, four in the west, ... 76 in the south." The items
+become parts, counted in the window of their total (its scope and period), so a
+per-province split never stands in for a total nor starts a running count of its own.
+
+    >>> from worker.core.types import Claim
+    >>> def c(v, start, scope="cumulative", period=None):
+    ...     return Claim(kind="killed", value=v, qualifier="exact", low=None, high=None, scope=scope, period=period,
+    ...                  quote=str(v), start=start, end=start + len(str(v)))
+    >>> out = parts_by_sum([c(12, 0, "period", "24h"), c(7, 20), c(5, 40)], [0])
+    >>> [(x.value, x.role, x.scope, x.period) for x in out]
+    [(12, 'total', 'period', '24h'), (7, 'part', 'period', '24h'), (5, 'part', 'period', '24h')]
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import replace
+
+from worker.core.types import Claim
+
+# how many sentences after its total a breakdown may run
+REACH = 2
+# items of a breakdown, at most (a longer run is a table, summed by chance)
+MAX_ITEMS = 12
+_SKIP_ROLES = ("earlier", "other_event")
+
+
+def _adds_up(total: Claim, running: int, items: int) -> bool:
+    if items < 2:
+        return False
+    if running == total.value:
+        return True
+    if total.qualifier != "exact":
+        # "close to 119" broken down into 118: within 2 %
+        return abs(running - total.value) <= max(1, total.value * 0.02)
+    return False
+
+
+def parts_by_sum(claims: list[Claim], sentence_starts: list[int]) -> list[Claim]:
+    """``claims`` (in text order) with the items of every breakdown marked as parts of their total.
+
+    ``sentence_starts`` are the start offsets of the article's sentences, sorted.
+    """
+    out = list(claims)
+    sentence = [bisect_right(sentence_starts, c.start) for c in out]
+    taken: set[int] = set()
+    for t, total in enumerate(out):
+        if total.role in _SKIP_ROLES or total.value < 2 or t in taken:
+            continue
+        running, items = 0, []
+        for j in range(t + 1, len(out)):
+            c = out[j]
+            if sentence[j] - sentence[t] > REACH or len(items) >= MAX_ITEMS:
+                break
+            if c.kind != total.kind or c.role in _SKIP_ROLES:
+                continue
+            if c.value >= total.value or j in taken:
+                break  # a new total (or another breakdown's item): this run is over
+            running += c.value
+            items.append(j)
+            if _adds_up(total, running, len(items)):
+                for k in items:
+                    out[k] = replace(out[k], role="part", scope=total.scope, period=total.period)
+                    taken.add(k)
+                break
+            if running > total.value:
+                break
+    return out
