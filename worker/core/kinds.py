@@ -107,6 +107,7 @@ SUBJECT_CLASS = {
     **dict.fromkeys("children child kids minors minor babies baby infants infant newborns boys girls "
                     "teenagers youths students pupils".split(), "children"),
     **dict.fromkeys("women woman mothers".split(), "women"),
+    **dict.fromkeys("men man males".split(), "men"),
     **dict.fromkeys("soldiers soldier troops servicemen servicemembers reservists".split(), "soldiers"),
     **dict.fromkeys("civilians civilian".split(), "civilians"),
     **dict.fromkeys("journalists journalist reporters photographers".split(), "journalists"),
