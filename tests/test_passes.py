@@ -106,6 +106,11 @@ def test_figures_that_add_up_to_the_figure_before_are_its_breakdown():
         (33, "part", "period", "24h"), (80, "part", "period", "24h")]
 
 
+def test_a_count_that_moves_is_no_breakdown():
+    claims = run("The toll rose to 227 on Saturday. It stood at 225 on Friday; two more died in the south on Saturday.")
+    assert [(c.value, c.role) for c in claims][:2] == [(227, "total"), (225, "total")]
+
+
 def test_figures_that_do_not_add_up_keep_their_own_scope():
     claims = run("In the last 24 hours, 40 people died. Since June, 900 died in the south and 700 in the north.")
     assert [(c.value, c.scope) for c in claims] == [(40, "period"), (900, "cumulative"), (700, "cumulative")]

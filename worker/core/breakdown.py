@@ -3,8 +3,9 @@
 A run of figures of one kind that adds up to a figure stated just before it is that
 figure's breakdown, whatever words join them: "In the last 24 hours 119 people died.
 One death was reported in the north, four in the west, ... 76 in the south." The items
-become parts, counted in the window of their total (its scope and period), so a
-per-province split never stands in for a total nor starts a running count of its own.
+are counted in the window of their total (its scope and period); those of the total's own
+place become its parts, so a split by group never stands in for the total, while a
+province's figure stays that province's total.
 
     >>> from worker.core.types import Claim
     >>> def c(v, start, scope="cumulative", period=None):
@@ -16,6 +17,7 @@ per-province split never stands in for a total nor starts a running count of its
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import replace
 
@@ -26,6 +28,7 @@ REACH = 2
 # items of a breakdown, at most (a longer run is a table, summed by chance)
 MAX_ITEMS = 12
 _SKIP_ROLES = ("earlier", "other_event")
+_DELTA_RE = re.compile(r"\S+\s+(?:more|additional|new|further|fresh)\b", re.IGNORECASE)
 
 
 def _adds_up(total: Claim, running: int, items: int) -> bool:
@@ -59,11 +62,16 @@ def parts_by_sum(claims: list[Claim], sentence_starts: list[int]) -> list[Claim]
                 continue
             if c.value >= total.value or j in taken:
                 break  # a new total (or another breakdown's item): this run is over
+            if c.scope == "period" and total.scope != "period" or _DELTA_RE.match(c.quote):
+                break  # "stood at 225 on Friday; two more the next day": a count moving, not split
             running += c.value
             items.append(j)
             if _adds_up(total, running, len(items)):
                 for k in items:
-                    out[k] = replace(out[k], role="part", scope=total.scope, period=total.period)
+                    # a figure of a place inside the total's is that place's own total
+                    # (linking tells the places apart); of the same place, a part
+                    role = "part" if out[k].region in (None, total.region) else out[k].role
+                    out[k] = replace(out[k], role=role, scope=total.scope, period=total.period)
                     taken.add(k)
                 break
             if running > total.value:
