@@ -107,7 +107,7 @@ def test_figures_that_add_up_to_the_figure_before_are_its_breakdown():
 
 
 def test_a_count_that_moves_is_no_breakdown():
-    claims = run("The toll rose to 227 on Saturday. It stood at 225 on Friday; two more died in the south on Saturday.")
+    claims = run("The toll rose to 227 on Saturday. The number of deaths stood at 225 on Friday; two more died in the south on Saturday.")
     assert [(c.value, c.role) for c in claims][:2] == [(227, "total"), (225, "total")]
 
 
