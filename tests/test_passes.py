@@ -51,6 +51,17 @@ def kinds(text: str):
     ("Some 500 people who were missing have been found, police said.", []),
     ("The number of dead livestock reached 120,400, the minister said.", []),
     ("The quake struck at 0630 local time and killed 12 people.", [("killed", 12)]),
+    # what became of bodies already counted is no count; identified and unidentified are
+    ("Of the 300 bodies, 120 have been handed over to families and 60 were shifted to the capital.",
+     [("killed", 300)]),
+    ("The city cremated the remains of two victims on Monday.", []),
+    ("The 31 unidentified bodies are kept in containers, officials said.", [("killed", 31)]),
+    # numbers of a law, a compound, a hedge, another clause's noun
+    ("The case was filed under sections 304 and 34 (common intention) and sections 153, 154 and 175 of the act.",
+     []),
+    ("The toll of the three-train crash rose to 290.", [("killed", 290)]),
+    ("Police said 40 passengers may have died of electrocution.", []),
+    ("The death toll has risen to over 1,000, as rescue teams dig through the rubble.", [("killed", 1000)]),
     ("Officials said 300 autopsies have been carried out and 45 more people died.", [("killed", 45)]),
     ("The authority said that 1,162 people, including 384 children and 231 women, had died.",
      [("killed", 1162), ("killed", 384), ("killed", 231)]),

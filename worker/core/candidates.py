@@ -56,6 +56,8 @@ HYPOTHETICAL_RE = re.compile(
     r"(?:fears?|feared)(?!\s+(?:dead|killed|drowned|buried|lost|trapped|missing)\b)|"
     r"risk|risks|threatens?|threatened|warns?\s+that|plans?\s+to|aims?\s+to|target|goal|if)\b",
     re.IGNORECASE)
+HEDGED_PAST_RE = re.compile(r"\b(?:may|might|could)\s+have\s+(?:died|been\s+killed|perished|drowned|been\s+injured)\b",
+                            re.IGNORECASE)
 NEGATION_RE = re.compile(r"\b(?:no|not|never|none|nobody|without)\s+$", re.IGNORECASE)
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 
@@ -87,6 +89,18 @@ _STATUS_AFTER_RE = re.compile(
 _FOUND_AFTER_RE = re.compile(
     r"\s*(?:[A-Za-z'’-]+\s+){0,4}?(?:missing|unaccounted\s+for)\s+(?:have\s+(?:now\s+)?been|had\s+been|were|are\s+now|was)"
     r"\s+(?:(?:since|now|all|safely)\s+)?(?:found|located|traced|reunited|accounted\s+for)\b", re.IGNORECASE)
+# "78 bodies were handed over", "170 bodies have been shifted to hospitals", "cremated the
+# remains of two victims": what became of bodies already counted, not a count of the dead
+_BODY_STATUS_AFTER_RE = re.compile(
+    r"\s*(?:[A-Za-z'’-]+\s+){0,2}?(?:(?:have|has|had)\s+(?:(?:been|now)\s+)*|were\s+|was\s+|are\s+(?:being\s+)?|"
+    r"remain\s+|been\s+)(?:handed\s+(?:\w+\s+)?(?:over|to)|shifted|transferred|moved|sent|cremated|"
+    r"released\s+to|returned\s+to)\b", re.IGNORECASE)
+_BODY_STATUS_BEFORE_RE = re.compile(
+    r"\b(?:hand(?:ed|ing)?\s+over|shift(?:ed|ing)?|transferr(?:ed|ing)|cremat(?:ed|ing)|preserv(?:ed|ing))\s+"
+    r"(?:(?:the|another|a\s+further|further|mortal|remains|bodies|of)\s+)*$", re.IGNORECASE)
+# "IPC sections 37 and 38 (causing hurt), 304A and 34": numbers of a law, not counts
+_LAW_LIST_RE = re.compile(r"\b(?:sections?|articles?|clauses?|ipc)\b(?:[^.;]{0,160}?)(?:\d\s*[A-Z]?\s*(?:\([^)]*\))?\s*"
+                          r"(?:,|and|&)\s*(?:sections?\s+)?)$|\bsections\s+(?:like\s+|under\s+)?$", re.IGNORECASE)
 # "the number of perished livestock reached 313,509": animals, not people
 _ANIMALS_BEFORE_RE = re.compile(r"\b(?:livestock|cattle|animals|sheep|goats|poultry|camels|buffaloes|cows|"
                                 r"donkeys|horses)\b[^.;\d]{0,30}$", re.IGNORECASE)
@@ -117,6 +131,7 @@ def words_after(text: str, pos: int, limit: int, n: int = 5) -> list[re.Match[st
     return out
 
 
+_CLAUSE_PUNCT_RE = re.compile(r"[,;:()]")
 _NO_BEFORE_RE = re.compile(r"\b(?:no|not)\s+$")
 
 
@@ -150,8 +165,8 @@ def is_candidate(text: str, n: Number, s: int, e: int) -> bool:
         return False
     # head noun within three words: a non-people noun means it counts things
     for w in words[:3]:
-        if w.start() - n.end > 40:
-            break
+        if w.start() - n.end > 40 or _CLAUSE_PUNCT_RE.search(text, n.end, w.start()):
+            break  # "rose to over 1,000, as rescue teams ...": another clause's noun
         lw = w.group(0).lower()
         if lw in NON_PEOPLE_NOUNS:
             return False
@@ -172,6 +187,13 @@ def is_candidate(text: str, n: Number, s: int, e: int) -> bool:
         return False
     if _FOUND_AFTER_RE.match(text, n.end, min(e, n.end + 90)):
         return False  # "600 people who were missing were found": found, no longer missing
+    if _BODY_STATUS_AFTER_RE.match(text, n.end, min(e, n.end + 60)) or _BODY_STATUS_BEFORE_RE.search(
+            text, max(s, n.start - 40), n.start):
+        return False
+    if not n.is_word and _LAW_LIST_RE.search(text, max(s, n.start - 200), n.start):
+        return False
+    if after[:1] == "-" and after[1:2].isalpha():
+        return False  # "a three-train crash", "a 12-member team": a compound, not a count
     if _STATUS_AFTER_RE.match(text, n.end, min(e, n.end + 60)):
         return False
     if _ANIMALS_BEFORE_RE.search(text, max(s, n.start - 50), n.start):

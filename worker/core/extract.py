@@ -25,7 +25,7 @@ from worker.core.attribution import (
     build_source_index,
 )
 from worker.core.breakdown import parts_by_sum
-from worker.core.candidates import HYPOTHETICAL_RE, NEGATION_RE, is_candidate, masked, split_changes
+from worker.core.candidates import HEDGED_PAST_RE, HYPOTHETICAL_RE, NEGATION_RE, is_candidate, masked, split_changes
 from worker.core.dating import DIGIT_RE, as_of_date
 from worker.core.kindpick import (
     APPOSITIVE_RE,
@@ -246,7 +246,8 @@ def _sentence_claims(article: ArticleIn, text: str, lowered: str, s: int, e: int
         lo = min(n.start, kw.start) if kw else n.start
         hi = max(n.end, kw.end) if kw else n.end
         window = text[max(s, lo - 30):hi]
-        if HYPOTHETICAL_RE.search(window) or NEGATION_RE.search(text[max(s, lo - 8):lo]):
+        if HYPOTHETICAL_RE.search(window) or HEDGED_PAST_RE.search(text, lo, min(e, hi + 25)) \
+                or NEGATION_RE.search(text[max(s, lo - 8):lo]):
             continue
         scope, period = scope_of(text, lowered, n, s, e, kw, story)
         subject = subject_after(text, n, e) or subject_before(text, s, q_start)

@@ -95,7 +95,7 @@ clashes incidents attacks airstrikes strikes raids battles operations sorties
 cases doses tests samples vaccines
 articles pages votes seats
 aftershocks quakes earthquakes
-autopsies autopsy identifications livestock cattle animals assessments
+autopsies autopsy identifications livestock cattle animals assessments teams containers coaches trains wagons carriages
 tonnes sheep cattle animals livestock
 stages phases rounds
 countries nations states provinces cities towns villages regions districts governorates camps sites
