@@ -24,10 +24,13 @@ from dataclasses import replace
 from worker.core.types import Claim
 
 # how many sentences after its total a breakdown may run
-REACH = 2
+REACH = 3
+# how many sentences back a figure restated with "the" is looked for
+RESTATE_REACH = 4
 # items of a breakdown, at most (a longer run is a table, summed by chance)
 MAX_ITEMS = 12
 _SKIP_ROLES = ("earlier", "other_event")
+_DEFINITE_RE = re.compile(r"\b(?:of|among|for)\s+(?:the|these|those)\s+$|^\s*the\s+$|[.,;]\s*the\s+$", re.IGNORECASE)
 _DELTA_RE = re.compile(r"\S+\s+(?:more|additional|new|further|fresh)\b", re.IGNORECASE)
 
 
@@ -42,13 +45,31 @@ def _adds_up(total: Claim, running: int, items: int) -> bool:
     return False
 
 
-def parts_by_sum(claims: list[Claim], sentence_starts: list[int]) -> list[Claim]:
+def restated(claims: list[Claim], sentence: list[int], text: str) -> list[Claim]:
+    """"Of the 12 dead in Sindh, eight are children": a figure named with "the" that
+    repeats a figure of the same kind just before is that figure again, in its window."""
+    out = list(claims)
+    for j, c in enumerate(out):
+        if not _DEFINITE_RE.search(text, max(0, c.start - 14), c.start):
+            continue
+        for i in range(j - 1, -1, -1):
+            b = out[i]
+            if sentence[j] - sentence[i] > RESTATE_REACH:
+                break
+            if b.kind == c.kind and b.value == c.value and b.role not in _SKIP_ROLES:
+                out[j] = replace(c, scope=b.scope, period=b.period)
+                break
+    return out
+
+
+def parts_by_sum(claims: list[Claim], sentence_starts: list[int], text: str = "") -> list[Claim]:
     """``claims`` (in text order) with the items of every breakdown marked as parts of their total.
 
-    ``sentence_starts`` are the start offsets of the article's sentences, sorted.
+    ``sentence_starts`` are the start offsets of the article's sentences, sorted; ``text``
+    the article's text (for figures restated with "the").
     """
-    out = list(claims)
-    sentence = [bisect_right(sentence_starts, c.start) for c in out]
+    sentence = [bisect_right(sentence_starts, c.start) for c in claims]
+    out = restated(claims, sentence, text) if text else list(claims)
     taken: set[int] = set()
     for t, total in enumerate(out):
         if total.role in _SKIP_ROLES or total.value < 2 or t in taken:
@@ -60,6 +81,8 @@ def parts_by_sum(claims: list[Claim], sentence_starts: list[int]) -> list[Claim]
                 break
             if c.kind != total.kind or c.role in _SKIP_ROLES:
                 continue
+            if c.value >= total.value and not items:
+                continue  # the figures between a total and its breakdown ("... has risen to 492")
             if c.value >= total.value or j in taken:
                 break  # a new total (or another breakdown's item): this run is over
             if c.scope == "period" and total.scope != "period" or _DELTA_RE.match(c.quote):

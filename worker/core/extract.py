@@ -169,7 +169,7 @@ def extract(article: ArticleIn, aliases: Aliases) -> list[Claim]:
         last_kind = (si, found[-1].kind)
         last_scope = (si, (found[-1].scope, found[-1].period))
         claims.extend(found)
-    claims = parts_by_sum(claims, [start for start, _ in sentences])
+    claims = parts_by_sum(claims, [start for start, _ in sentences], text)
     stated = article_within(text, sentences, place_index, opening)  # "Odisha's Balasore"
     claims = [replace(c, regions=regions_of(c.region, place_index, stated)) if c.region in stated else c
               for c in claims]
