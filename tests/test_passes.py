@@ -101,6 +101,14 @@ def test_a_breakdown_sentence_takes_the_kind_before():
     # a time phrase that opens the sentence governs all of it
     ("During the past 24 hours, the highest number of deaths was in the north, where nine people died.", "",
      "period"),
+    # an attack of one date is an incident; "since" that date is a running count
+    ("Gunmen stormed the town on March 3 and killed 61 people, police said.", "", "incident"),
+    ("Since the attack on March 3, at least 900 people have been killed.", "", "cumulative"),
+    # the toll of a crash rises: a running count; the toll of one strike in a war: that incident's
+    ("The death toll from the bus crash on the highway has risen to 41.", "", "cumulative"),
+    ("The death toll from that strike has now reached 55, the ministry said.", "", "incident"),
+    # a second event in the story is an incident of its own
+    ("Another earthquake of magnitude 6.1 struck on Sunday. Officials said two people died.", "", "incident"),
     # "this month" that dates the disaster, not the count
     ("The lives lost in the earthquakes in the region this month have exceeded 50,000.", "", "cumulative"),
 ])

@@ -29,8 +29,20 @@ CUMULATIVE_RE = re.compile(
 INCIDENT_RE = re.compile(
     r"\b(?:strike|airstrike|air\s+strike|attack|raid|bombing|explosion|blast|shelling|massacre|ambush|"
     r"shooting|stampede|crash|collision|collapse|fire|landslide|sinking|shipwreck|assault|incursion|rampage|"
-    r"stabbing|bombardment|batch|hijacking|siege\s+of|operation|incident)\b"
-    r"|\bon\s+(?:oct(?:ober)?\.?\s+7|7\s+october)\b|\boctober\s+7\s+attack")
+    r"stabbing|bombardment|batch|hijacking|siege\s+of|operation|incident)\b")
+_MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+           r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+# "infiltrated the south on October 7 and killed 1,140": an attack of one date is one incident
+DATED_ATTACK_RE = re.compile(
+    r"\b(?:attack\w*|infiltrat\w*|storm(?:ed|ing)|raid(?:ed|ing)|invad\w*|massacre\w*|overran)\b[^.;]{0,40}?"
+    rf"\bon\s+(?:{_MONTHS}\.?\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTHS})\b")
+# "another earthquake struck on Wednesday ... one person died": a second event is an incident
+ANOTHER_EVENT_RE = re.compile(
+    r"\b(?:another|a\s+(?:new|second|fresh|separate)|the\s+(?:latest|second|new|separate))\s+(?:[\w.-]+\s+){0,3}?"
+    r"(?:earthquake|quake|tremor|aftershock|landslide|storm|cyclone|explosion|blast)\b")
+# "the death toll ... climbed to 288": a running count, whatever event it is the toll of
+TOLL_RISE_RE = re.compile(r"\btoll\b[^.;\d]{0,80}\b(?:risen|rose|rises|climbed|climbs|jumped|reached|increased|"
+                          r"stands|stood|surged|mounted|soared)\b[^.;\d]{0,15}$")
 
 
 # "57 more deaths", "22 more die", "11 additional deaths": the count since the last report
@@ -117,6 +129,16 @@ def scope_of(text: str, lowered: str, n: Number, s: int, e: int, kw: KindWord | 
         if g == "lastyear":
             return "period", written
     window = lowered[max(s, n.start - 100):min(e, n.end + 100)]
+    dated = DATED_ATTACK_RE.search(window)
+    if dated and "since" not in window[max(0, dated.start() - 30):dated.start()]:
+        return "incident", None
+    toll = TOLL_RISE_RE.search(lowered, max(s, n.start - 110), n.start)
+    if toll:
+        # the toll of one strike inside a war is that incident's; of a crash or a flood, the story's
+        attack = [m for m in INCIDENT_RE.finditer(toll.group(0)) if not DISASTER_RE.fullmatch(m.group(0))]
+        return ("incident", None) if attack else ("cumulative", None)
+    if ANOTHER_EVENT_RE.search(lowered, max(0, s - 200), min(e, n.end + 60)):
+        return "incident", None
     if not CUMULATIVE_RE.search(window):
         for m in INCIDENT_RE.finditer(window):
             if m.group(0) not in story:
