@@ -125,6 +125,18 @@ def test_figures_that_add_up_to_the_figure_before_are_its_breakdown():
         (33, "part", "period", "24h"), (80, "part", "period", "24h")]
 
 
+def test_a_list_heading_gives_its_window_to_the_lines_under_it():
+    text = ("The minister gave the figures.\nSince the start of the war the figures are as follows:\n"
+            "Total deaths: 1,640.\nFor the period between August 1 and August 31, the figures are as follows:\n"
+            "Total deaths: 610, including 38 women.\nTotal injuries: 2,056.\n"
+            "Regarding the toll of Friday's strike on the port:\nTotal deaths: 11.\n"
+            "He said 1,700 people had been killed since the war began.")
+    assert [(c.value, c.scope, c.period) for c in run(text)] == [
+        (1640, "cumulative", None), (610, "period", "August 1 to August 31"),
+        (38, "period", "August 1 to August 31"), (2056, "period", "August 1 to August 31"),
+        (11, "incident", None), (1700, "cumulative", None)]
+
+
 def test_a_count_that_moves_is_no_breakdown():
     claims = run("The toll rose to 227 on Saturday. The number of deaths stood at 225 on Friday; two more died in the south on Saturday.")
     assert [(c.value, c.role) for c in claims][:2] == [(227, "total"), (225, "total")]

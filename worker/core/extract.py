@@ -55,7 +55,7 @@ from worker.core.placing import article_within, carry_location, location_of, ope
 from worker.core.placing import main_place as find_main_place
 from worker.core.qualifiers import qualify
 from worker.core.roles import clause_start, earlier_cue, role_of
-from worker.core.scope import inherits_scope, main_events, scope_of
+from worker.core.scope import heading_scope, inherits_scope, main_events, scope_of
 from worker.core.sentences import split_sentences
 from worker.core.sourcing import (
     CARRY_SENTENCES,
@@ -78,6 +78,11 @@ from worker.core.types import Aliases, ArticleIn, Claim
 
 LIST_SHAPE_RE = re.compile(r"^\s*(?:were|are|was|being|others?|more|in|of|among|from|at|on|,|;|\.|and)\b|^\s*[,;.)]",
                             re.IGNORECASE)
+
+# the lines a list heading ("... are as follows:") governs: short ones, right after it
+LIST_LINES = 1
+LIST_LINE_CHARS = 120
+LIST_LINE_RE = re.compile(r"\s*(?:[-•*·–]|[A-Za-z][\w ’'()/-]{0,50}:\s*(?:[a-z]+\s+)?\d)")
 
 _INDEX_CACHE: dict[int, tuple[Aliases, PlaceIndex, SourceIndex]] = {}
 
@@ -121,6 +126,7 @@ def extract(article: ArticleIn, aliases: Aliases) -> list[Claim]:
     carried: tuple[int, str | None, str | None] | None = None
     last_kind: tuple[int, str] | None = None
     last_scope: tuple[int, tuple[str, str | None]] | None = None
+    listing: tuple[int, tuple[str, str | None] | None] | None = None
     def attribute_pending(todo: list[tuple[int, int, bool, bool]]) -> None:
         for s, e, headline, needs_hint in todo:
             if not needs_hint or SAY_HINT_RE.search(text, s, e):
@@ -145,6 +151,8 @@ def extract(article: ArticleIn, aliases: Aliases) -> list[Claim]:
                 heading = KIND_RE.search(lowered, s, e)
                 if heading:
                     last_kind = (si, heading.lastgroup or "")
+                # "For the period between May 1 and May 9, the figures are:" gives them a window
+                listing = (si, heading_scope(text, lowered, s, e))
             continue
         candidates = [n for n in in_sentence if is_candidate(text, n, s, e)]
         if not candidates:
@@ -156,6 +164,15 @@ def extract(article: ArticleIn, aliases: Aliases) -> list[Claim]:
         carry_scope = last_scope[1] if last_scope and si - last_scope[0] <= 1 else None
         found = _sentence_claims(article, text, lowered, s, e, candidates, atts, place_index, last_location,
                                  carry_kind, story, carry_scope)
+        if listing is not None and listing[1] is not None:
+            if si - listing[0] <= LIST_LINES and e - s <= LIST_LINE_CHARS and LIST_LINE_RE.match(text, s, e):
+                # a short line under the heading: one of its items, in its window
+                found = [replace(c, scope=listing[1][0], period=listing[1][1])
+                         if c.scope == "cumulative" and c.role not in ("earlier", "other_event") else c
+                         for c in found]
+                listing = (si, listing[1])  # the list goes on from this line
+            else:
+                listing = None
         if not found:
             continue
         if not atts and carried is not None and si - carried[0] <= CARRY_SENTENCES and not headline:

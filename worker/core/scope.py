@@ -156,3 +156,24 @@ _EVENT_RE = re.compile(
     r"\b(?:earthquakes?|quakes?|floods?|flooding|storms?|cyclones?|hurricanes?|war|conflict|fighting|clashes|"
     r"began|begun|erupted|broke\s+out|started|start|outbreak|hit|struck|since|until|report|released|"
     r"published|issued)\b")
+
+
+# "For the period between October 8 and September 15, the figures are as follows:"
+_HEADING_PERIOD_RE = re.compile(
+    rf"\b(?:between|from)\s+(?P<a>{_MONTHS}\.?\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTHS})(?:,?\s+\d{{4}})?,?\s+"
+    rf"(?:and|to|until|till)\s+(?P<b>{_MONTHS}\.?\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTHS})(?:,?\s+\d{{4}})?")
+
+
+def heading_scope(text: str, lowered: str, s: int, e: int) -> tuple[str, str | None] | None:
+    """The window a list heading ("... are as follows:") gives the figures listed under it:
+    a period between two dates, one incident ("the toll of Friday's strike"), a running total
+    ("since the start"), or None when it names none."""
+    if CUMULATIVE_RE.search(lowered, s, e) and "since" in lowered[s:e]:
+        return "cumulative", None
+    m = _HEADING_PERIOD_RE.search(lowered, s, e)
+    if m:
+        return "period", f"{text[m.start('a'):m.end('a')]} to {text[m.start('b'):m.end('b')]}"
+    attack = [x for x in INCIDENT_RE.finditer(lowered, s, e) if not DISASTER_RE.fullmatch(x.group(0))]
+    if attack:
+        return "incident", None
+    return None
