@@ -109,6 +109,13 @@ def test_a_breakdown_sentence_takes_the_kind_before():
     ("The death toll from that strike has now reached 55, the ministry said.", "", "incident"),
     # a second event in the story is an incident of its own
     ("Another earthquake of magnitude 6.1 struck on Sunday. Officials said two people died.", "", "incident"),
+    # a time phrase that dates the event, or belongs to another clause, does not window the count
+    ("At least 90 people remain missing after last week's floods in the province.", "", "cumulative"),
+    ("The crash, which killed 294 passengers in June, was the worst in decades.", "", "cumulative"),
+    ("Up to 15,000 were killed in the city last year, with some estimates putting the toll as high as "
+     "150,000.", "", "cumulative"),
+    # a part takes the window of its total
+    ("Monitors recorded 2,176 deaths in October, with 1,385 civilians among the victims.", "", "period"),
     # "this month" that dates the disaster, not the count
     ("The lives lost in the earthquakes in the region this month have exceeded 50,000.", "", "cumulative"),
 ])

@@ -65,7 +65,7 @@ _PART_BEFORE_RE = re.compile(
     re.IGNORECASE)
 # words after a figure that make it a sub-count: "88 of them", "25 of the dead"
 _PART_AFTER_RE = re.compile(
-    r"^\s+(?:of|among)\s+(?:them|whom|these|those|the\s+(?:\w+\s+)?(?:dead|victims|killed|injured|"
+    r"^\s+(?:[a-z]+\s+){0,2}?(?:of|among)\s+(?:them|whom|these|those|the\s+(?:\w+\s+)?(?:dead|victims|killed|injured|"
     r"wounded|deceased|bodies|fatalities|casualties|missing|total|toll))\b"
     r"|^\s+(?:\w+\s+){0,2}?(?:bodies\s+)?(?:have\s+been|had\s+been|were|was|are|being)\s+(?:\w+\s+)?"
     r"(?:identified|unidentified|handed\s+over|released\s+to|returned\s+to|buried|cremated|claimed|"

@@ -105,8 +105,11 @@ def scope_of(text: str, lowered: str, n: Number, s: int, e: int, kw: KindWord | 
             # "the earthquakes this month", "the war, which erupted in April":
             # the time phrase dates an event, not the count
             between = lowered[core_end:m.start()] if m.start() >= core_end else lowered[m.end():n.start]
-            if _EVENT_RE.search(between) or _EVENT_RE.search(lowered[max(s, m.start() - 50):m.start()]):
-                continue
+            if _EVENT_RE.search(between) or _EVENT_RE.search(lowered[max(s, m.start() - 50):m.start()]) \
+                    or _DATES_NEXT_RE.match(lowered, m.end()) or _RELATIVE_EVENT_RE.search(lowered, s, n.start):
+                continue  # "after last week's floods", "the crash, which killed 294 in June"
+        if m.end() <= n.start and _CLAUSE_GAP_RE.search(lowered, m.end(), n.start):
+            continue  # "... killed in the city last year, with estimates of up to 150,000": another clause
         if g == "ontheday" and not m.group(0).endswith("alone"):
             continue
         if g == "h":
@@ -152,8 +155,16 @@ _DAY_EVENT_RE = re.compile(rf"\b{_WEEKDAY.format('wd')}['’]s\s+(?:[a-z-]+\s+){
                            rf"|\b{_ATTACKS}\s+(?:[a-z-]+\s+){{0,6}}?on\s+{_WEEKDAY.format('wd2')}\b(?!\s+(?:said|says|that))")
 # a time phrase that opens the sentence: "During the last 24 hours, ..."
 FRONTED_END_RE = re.compile(r"[^.;:\d]{0,60}?,|\s+between\b[^.;]{0,60}?,")
+# "last week's floods", "last month's quake": the time phrase names the event's date
+_DATES_NEXT_RE = re.compile(r"['’]s\s+(?:[a-z-]+\s+){0,2}?(?:earthquakes?|quakes?|floods?|flooding|storms?|rains?|"
+                            r"landslides?|mudslides?|cyclones?|hurricanes?|typhoons?|disaster|tragedy|crash|collapse|"
+                            r"attacks?|strikes?|fighting|war)\b")
+# "the collision, which killed 294 passengers in June": the clause describes the event
+_RELATIVE_EVENT_RE = re.compile(r",\s*which\s+(?:killed|left|claimed|injured|displaced)\b[^,;.]*$")
+_CLAUSE_GAP_RE = re.compile(r",\s*(?:with|while|whereas|but|and\s+(?:that|the))\b|;")
 _EVENT_RE = re.compile(
-    r"\b(?:earthquakes?|quakes?|floods?|flooding|storms?|cyclones?|hurricanes?|war|conflict|fighting|clashes|"
+    r"\b(?:earthquakes?|quakes?|floods?|flooding|storms?|rains?|rainfall|downpours?|landslides?|mudslides?|"
+    r"typhoons?|cyclones?|hurricanes?|war|conflict|fighting|clashes|"
     r"began|begun|erupted|broke\s+out|started|start|outbreak|hit|struck|since|until|report|released|"
     r"published|issued)\b")
 
