@@ -204,9 +204,6 @@ def extract(paths: tuple[str, ...], fmt: str) -> None:
     Example:
         claimtrack extract --format jsonl seeds/gaza-toll-2023-12-24.json
     """
-    from rich.table import Table
-    from rich.text import Text
-
     from worker.core.extract import extract as run_extract
     from worker.inputs import Parsed, read_inputs
 
@@ -231,6 +228,9 @@ def extract(paths: tuple[str, ...], fmt: str) -> None:
             else:
                 rows.append(c)
     if fmt == "table":
+        from rich.table import Table
+        from rich.text import Text
+
         table = Table("article", "kind", "value", "qualifier", "scope", "subject", "location", "source", "as_of", "quote")
         for c in rows:
             table.add_row(*(Text(str(v)) for v in (
