@@ -210,18 +210,22 @@ _DAY_TAIL_RE = re.compile(r"\s+(?:monday|tuesday|wednesday|thursday|friday|satur
 
 _ACRONYM_RE = re.compile(r"\([A-Z]{2,}\)")
 _ACRONYM_OPEN_RE = re.compile(r"\([A-Z]{2,}$")
+# the last clause break of a span in one anchored match: the greedy ".*" backs off
+# from the end, so no match object is made for the breaks before it
+_LAST_CUT_RE = re.compile(r"(?s:.*)(?P<c>" + _CLAUSE_CUT_RE.pattern + ")", re.IGNORECASE)
 
 
 def _last_cut(seg: str, lo: int, hi: int) -> int:
     """End of the last clause break in ``seg[lo:hi]``; "(WHO)", "(ACLED)" do not break."""
-    cut = 0
-    for c in _CLAUSE_CUT_RE.finditer(seg, lo, hi):
-        if c.group(0) == "(" and _ACRONYM_RE.match(seg, c.start(), c.start() + 12):
+    while True:
+        m = _LAST_CUT_RE.match(seg, lo, hi)
+        if m is None:
+            return 0
+        c, at = m.group("c"), m.start("c")
+        if (c == "(" and _ACRONYM_RE.match(seg, at, at + 12)) or (c == ")" and _ACRONYM_OPEN_RE.search(seg, 0, at)):
+            hi = at  # an acronym's bracket: the break before it
             continue
-        if c.group(0) == ")" and _ACRONYM_OPEN_RE.search(seg, 0, c.start()):
-            continue
-        cut = c.end()
-    return cut
+        return m.end()
 
 
 _NAME_START_RE = re.compile(r"\s*(?:Dr\.?\s+)?[A-Z]")
