@@ -17,7 +17,10 @@ the density of real reporting, many figures, sources, places, dates and
 quotes per article): ``claimtrack extract --format jsonl`` on a 4 MB JSONL
 file as a subprocess, start-up included, best of 3; its start-up alone (a
 one-line file); and quantulum3 on a slice of the same article texts in this
-process, per MB, for the ratio. ``--whole`` runs only this part.
+process, per MB, for the ratio. The corpus's density is printed (sentences
+with a digit, bytes of text per claim) to compare with real reporting.
+``--whole`` runs only this part; ``--dense`` uses the figure-heavy mix
+(newslike.DENSE, the corpus of earlier measurements) instead.
 
 Not part of the test suite: figures depend on the machine.
 """
@@ -44,7 +47,7 @@ from worker.core.extract import extract  # noqa: E402
 from worker.core.types import ArticleIn  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from newslike import jsonl  # noqa: E402
+from newslike import DENSE, MIX, jsonl  # noqa: E402
 
 PLACES = ["Gaza", "the Gaza Strip", "Sudan", "Khartoum", "southern Turkey", "northwest Syria", "Derna",
           "eastern Libya", "Kharkiv", "Port-au-Prince", "Sindh province", "Herat"]
@@ -147,12 +150,16 @@ def _run_cli(path: Path) -> tuple[float, float, int]:
     return wall, cpu, done.stdout.count(b"\n")
 
 
-def whole_process() -> None:
+def whole_process(mix: tuple[float, float, float] = MIX) -> None:
     """claimtrack extract on a 4 MB JSONL of real-like news, start-up included; quantulum3 alongside."""
     import json
 
-    data = jsonl(4_000_000)
+    from worker.core.sentences import split_sentences
+
+    data = jsonl(4_000_000, mix=mix)
     texts = [json.loads(line)["text"] for line in data.splitlines()]
+    spans = [t[a:b] for t in texts for a, b in split_sentences(t)]
+    text_bytes = sum(len(t.encode()) for t in texts)
     with tempfile.TemporaryDirectory() as tmp:
         big, one = Path(tmp, "news.jsonl"), Path(tmp, "one.jsonl")
         big.write_text(data, encoding="utf-8")
@@ -163,6 +170,9 @@ def whole_process() -> None:
         print(f"start-up (extract of a one-line file): {sw:.2f} s wall, {sc:.2f} s CPU (best of 3)")
         runs = [_run_cli(big) for _ in range(3)]
         w, c, n = min(runs)
+    print(f"corpus ({'dense' if mix == DENSE else 'real-like'} mix): {text_bytes / len(texts):.0f} bytes of text "
+          f"per article, {sum(1 for x in spans if re.search(r'[0-9]', x)) / len(spans):.0%} of sentences with a "
+          f"digit, {text_bytes / max(n, 1):.0f} bytes of text per claim")
     print(f"whole process, real-like news: {nbytes / 1e6:.1f} MB JSONL, {len(texts)} articles, {n} claims, "
           f"{w:.2f} s wall, {nbytes / w / 1e6:.2f} MB/s ({nbytes / c / 1e6:.2f} MB/s of CPU time), best of 3; "
           f"load average {os.getloadavg()[0]:.2f}")
@@ -184,8 +194,9 @@ def whole_process() -> None:
 
 
 def main() -> None:
+    mix = DENSE if "--dense" in sys.argv[1:] else MIX
     if "--whole" in sys.argv[1:]:
-        whole_process()
+        whole_process(mix)
         return
     aliases = load_aliases()
     text = corpus(4_000_000)
@@ -234,7 +245,7 @@ def main() -> None:
     (w1, c1), (w10, c10) = min(runs1, key=lambda r: r[1]), min(runs10, key=lambda r: r[1])
     print(f"single article, CPU s (wall s): 1 MB {c1:.2f} ({w1:.2f}), 10 MB {c10:.2f} ({w10:.2f}), "
           f"ratio {c10 / c1:.1f} (10 = linear); {len(one.text.encode()) / c1 / 1e6:.2f} MB/s on one article")
-    whole_process()
+    whole_process(mix)
 
 
 if __name__ == "__main__":
