@@ -14,7 +14,7 @@ from worker.core.attribution import (
     resolve_late,
 )
 from worker.core.authorities import is_back_reference, resolves_nothing
-from worker.core.numbers import Number
+from worker.core.numbers import Number, trie
 from worker.core.offices import DEMONYMS, MEDIA_RE
 from worker.core.places import source_region
 from worker.core.types import Claim
@@ -87,9 +87,10 @@ POINTS_BACK_RE = re.compile(
 
 # how many sentences a source carries over to figures that name none
 CARRY_SENTENCES = 2
-SAY_HINT_RE = re.compile(r"\b(?:said|says|according|reported|citing|told|announced|stated|confirmed|added|"
-                         r"presented|released|issued|published|detailed|informed|noted|revealed|as per)\b",
-                         re.IGNORECASE)
+_SAY_HINT_WORDS = ("said says according reported citing told announced stated confirmed added presented released "
+                   "issued published detailed informed noted revealed").split()
+# the words as a prefix tree: the same matches as their plain alternation, found faster
+SAY_HINT_RE = re.compile(r"\b(?:" + trie(_SAY_HINT_WORDS) + r"|as per)\b", re.IGNORECASE)
 
 
 def remember_sources(text: str, s: int, e: int, headline: bool, index: SourceIndex,
