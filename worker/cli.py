@@ -1,11 +1,12 @@
 """The ``claimtrack`` command line (SPEC §5). Commands are thin: they call the pipeline."""
 from __future__ import annotations
 
+import importlib
 import json
 from collections import Counter
+from collections.abc import Iterator, MutableMapping
 
 import click
-from rich.table import Table
 
 from worker import settings
 from worker.cli_common import aliases, console, engine, since_date
@@ -49,6 +50,8 @@ def claims(kind, source, region, since, fmt) -> None:
     Example:
         claimtrack claims --kind killed --source "health ministry" --format jsonl
     """
+    from rich.table import Table
+
     from store.db import session_scope
     from store.repository import claims_query
     from worker.views import claim_json
@@ -80,6 +83,8 @@ def flags(relations, kind, source, since, fmt) -> None:
     Example:
         claimtrack flags --relation contradicts --relation revises_down
     """
+    from rich.table import Table
+
     from store.db import session_scope
     from store.repository import links_query
     from worker.views import link_json
@@ -115,6 +120,8 @@ def metrics(kind, region, since, fmt) -> None:
     Example:
         claimtrack metrics --kind killed --region gaza
     """
+    from rich.table import Table
+
     from store.db import session_scope
     from store.repository import metric_claims
     from worker.views import metric_summaries
@@ -162,17 +169,64 @@ def db_upgrade(revision: str) -> None:
     _out().print(f"database at {url.split('@')[-1]} is at {revision}")
 
 
-def _register_commands() -> None:
-    # ingest, queue, review and web commands live in their own modules (one concern per module)
-    from worker import cli_ingest, cli_queue, cli_review, cli_web
+# ingest, queue, review and web commands live in their own modules (one concern per module),
+# imported only when a command of theirs is run or listed: `claimtrack extract` never loads
+# the store, the broker or the web stack (start-up time, issue 10)
+_COMMAND_MODULES = {
+    "ingest": "worker.cli_ingest", "extract": "worker.cli_ingest",
+    "worker": "worker.cli_queue", "beat": "worker.cli_queue", "rechecks": "worker.cli_queue",
+    "failed": "worker.cli_queue",
+    "review": "worker.cli_review", "export": "worker.cli_review",
+    "serve": "worker.cli_web", "token": "worker.cli_web",
+}
 
-    cli_ingest.register(cli)
-    cli_queue.register(cli)
-    cli_review.register(cli)
-    cli_web.register(cli)
+
+class _LazyCommands(MutableMapping):
+    """``cli.commands``, filled as it is read: a name loads the module that registers it (its
+    ``register(cli)``); listing or an unknown name loads them all."""
+
+    def __init__(self, group: click.Group, modules: dict[str, str]) -> None:
+        self._group, self._modules = group, dict(modules)
+        self._loaded: dict[str, click.Command] = dict(group.commands)
+        self._done: set[str] = set()
+
+    def _load(self, module: str) -> None:
+        if module not in self._done:
+            self._done.add(module)
+            importlib.import_module(module).register(self._group)
+
+    def _load_all(self) -> None:
+        for module in dict.fromkeys(self._modules.values()):
+            self._load(module)
+
+    def __getitem__(self, name: str) -> click.Command:
+        if name not in self._loaded:
+            if name in self._modules:
+                self._load(self._modules[name])
+            if name not in self._loaded:
+                self._load_all()
+        return self._loaded[name]
+
+    def __setitem__(self, name: str, command: click.Command) -> None:
+        self._loaded[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._loaded[name]
+
+    def pop(self, name: str, *default):
+        """Remove a registered command (loads nothing)."""
+        return self._loaded.pop(name, *default)
+
+    def __iter__(self) -> Iterator[str]:
+        self._load_all()
+        return iter(dict(self._loaded))
+
+    def __len__(self) -> int:
+        self._load_all()
+        return len(self._loaded)
 
 
-_register_commands()
+cli.commands = _LazyCommands(cli, _COMMAND_MODULES)
 
 
 def main() -> None:

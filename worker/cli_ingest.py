@@ -204,33 +204,36 @@ def extract(paths: tuple[str, ...], fmt: str) -> None:
     Example:
         claimtrack extract --format jsonl seeds/gaza-toll-2023-12-24.json
     """
-    from rich.table import Table
-    from rich.text import Text
-
     from worker.core.extract import extract as run_extract
     from worker.inputs import Parsed, read_inputs
 
     aliases = load_aliases()
-    err = console(stderr=True)
+    err = None  # the stderr console (rich) is made when a first input is rejected
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # what json.dumps(..., ensure_ascii=False) makes
     rows, bad = [], 0
     for item in read_inputs(paths, settings.max_article_bytes()):
         if not isinstance(item, Parsed):
+            err = err or console(stderr=True)
             say_rejected(err, item.origin, item.reason)
             bad += 1
             continue
         try:
             claims = run_extract(item.article, aliases)
         except Exception as e:  # noqa: BLE001 - named with its reason; the other articles go on
+            err = err or console(stderr=True)
             say_rejected(err, f"{item.origin} ({item.article.id})", f"extraction failed: {type(e).__name__}: {e}",
                          "failed")
             bad += 1
             continue
-        for c in claims:
-            if fmt == "jsonl":
-                click.echo(json.dumps(c.to_json(), ensure_ascii=False))
-            else:
-                rows.append(c)
+        if fmt == "jsonl":
+            if claims:  # one write (and flush) per article, not per claim
+                click.echo("\n".join(encode(c.to_json()) for c in claims))
+        else:
+            rows.extend(claims)
     if fmt == "table":
+        from rich.table import Table
+        from rich.text import Text
+
         table = Table("article", "kind", "value", "qualifier", "scope", "subject", "location", "source", "as_of", "quote")
         for c in rows:
             table.add_row(*(Text(str(v)) for v in (

@@ -8,6 +8,7 @@ What a phrase names is decided by :mod:`worker.core.authorities`.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from itertools import chain as _chain
@@ -21,6 +22,7 @@ from worker.core.authorities import (
     is_back_reference,
     resolve_late,
 )
+from worker.core.numbers import trie
 from worker.core.offices import AUTHORITY_NOUN_RE
 from worker.core.source_memory import SourceMemory
 
@@ -61,10 +63,11 @@ POSSESSIVE_RE = re.compile(
 # "an Associated Press tally", "the United Nations estimate": a document named after its author
 ADJUNCT_DOC_RE = re.compile(r"(?P<src>(?:[A-Z][\w.&-]*\s+){0,4}[A-Z][\w.&-]*)\s+(?:tally|estimate|count)\b")
 # auxiliaries and adverbs between subject and verb: "UNRWA has sadly confirmed"
-SAY_RE = re.compile(rf"\b(?:(?:has|have|had|also|further|later|then|sadly|officially|previously|initially|"
-                    rf"separately|recently|earlier|now|again|publicly|formally|just)\s+)*(?:{SAY_VERBS})\b")
-# a say-verb with its object inside a noun phrase: "the Red Cross presented a ..." is a clause
-_SAY_WORD_RE = re.compile(rf"\b(?:{SAY_VERBS})\s+(?:a|an|the|its|his|her|their|that|on|to)\b")
+_AUX_WORDS = ("has have had also further later then sadly officially previously initially separately recently "
+              "earlier now again publicly formally just").split()
+# the words as prefix trees: a word start tries a few first letters, not eighty words (same matches)
+SAY_RE = re.compile(rf"\b(?:(?:{trie(_AUX_WORDS)})\s+)*(?:{trie(SAY_VERBS.split('|'))})\b")
+_SAY_WORD_RE = re.compile(rf"\b(?:{trie(SAY_VERBS.split('|'))})\s+(?:a|an|the|its|his|her|their|that|on|to)\b")
 SAID_X_RE = re.compile(
     r"(?:[,”\"’]\s*|^)(?:said|says|added|told|reported|wrote)\s+(?P<src>(?:the\s+)?[A-Za-z][^,.;:!?\n\"“”]{1,80})")
 HEADLINE_RE = re.compile(r"(?::|\s[-–—|])\s*(?P<a>[A-Z][\w .’'&()-]{1,50}?)\s*$")
@@ -104,9 +107,12 @@ class Attribution:
 # scan. re.IGNORECASE also lets "İ", "ı" match "i" and "ſ" match "s", which
 # str.lower() does not: a sentence holding one of these skips the gates.
 _FIGURES_GATE_RE = re.compile(
-    r"figures|data|statistics|estimates|numbers|tally|count|report|assessment|analysis|study|information|records")
+    r"(?:figures|data|statistics|estimates|numbers|tally|count|report|reports|assessment|analysis|study"
+    r"|information|records)\s+(?:(?:released|published|issued|compiled)\s+)?(?:from|by|of)\s")
+_ACCORDING_GATE_RE = re.compile(r"accord|cit|per\s")
+_BY_GATE_RE = re.compile(r"by\s")
 _SAID_X_GATE_RE = re.compile(r"said|says|added|told|reported|wrote")
-_CASE_FOLD_ODD = ("\u0130", "\u0131", "\u017f")
+_CASE_FOLD_ODD = ("\u0130", "\u0131", "\u017f", "\u212a")
 
 
 def _gated(sent: str) -> tuple[re.Pattern[str], ...]:
@@ -115,11 +121,11 @@ def _gated(sent: str) -> tuple[re.Pattern[str], ...]:
         return ACCORDING_RE, FIGURES_FROM_RE, BY_RE
     low = sent.lower()
     out = []
-    if "accord" in low or "cit" in low or "per" in low:
+    if _ACCORDING_GATE_RE.search(low):
         out.append(ACCORDING_RE)
     if _FIGURES_GATE_RE.search(low):
         out.append(FIGURES_FROM_RE)
-    if "by" in low:
+    if _BY_GATE_RE.search(low):
         out.append(BY_RE)
     return tuple(out)
 
@@ -210,18 +216,22 @@ _DAY_TAIL_RE = re.compile(r"\s+(?:monday|tuesday|wednesday|thursday|friday|satur
 
 _ACRONYM_RE = re.compile(r"\([A-Z]{2,}\)")
 _ACRONYM_OPEN_RE = re.compile(r"\([A-Z]{2,}$")
+# the last clause break of a span in one anchored match: the greedy ".*" backs off
+# from the end, so no match object is made for the breaks before it
+_LAST_CUT_RE = re.compile(r"(?s:.*)(?P<c>" + _CLAUSE_CUT_RE.pattern + ")", re.IGNORECASE)
 
 
 def _last_cut(seg: str, lo: int, hi: int) -> int:
     """End of the last clause break in ``seg[lo:hi]``; "(WHO)", "(ACLED)" do not break."""
-    cut = 0
-    for c in _CLAUSE_CUT_RE.finditer(seg, lo, hi):
-        if c.group(0) == "(" and _ACRONYM_RE.match(seg, c.start(), c.start() + 12):
+    while True:
+        m = _LAST_CUT_RE.match(seg, lo, hi)
+        if m is None:
+            return 0
+        c, at = m.group("c"), m.start("c")
+        if (c == "(" and _ACRONYM_RE.match(seg, at, at + 12)) or (c == ")" and _ACRONYM_OPEN_RE.search(seg, 0, at)):
+            hi = at  # an acronym's bracket: the break before it
             continue
-        if c.group(0) == ")" and _ACRONYM_OPEN_RE.search(seg, 0, c.start()):
-            continue
-        cut = c.end()
-    return cut
+        return m.end()
 
 
 _NAME_START_RE = re.compile(r"\s*(?:Dr\.?\s+)?[A-Z]")
@@ -284,13 +294,24 @@ def _np_before(sent: str, verb_at: int) -> tuple[int, str] | None:
                 cut = prev_cut
             raw = seg[cut:]
             raw = raw.rstrip().rstrip(",")
-    digit = None
-    for digit in _DIGIT_TOKEN_RE.finditer(raw):
-        pass
-    if digit is not None:
-        # page debris before the name: "date 2023-10-22 UNRWA confirms"
-        cut += digit.end()
-        raw = raw[digit.end():]
+    named = _phrase_before(raw)
+    return None if named is None else (window_start + cut + named[0], named[1])
+
+
+@functools.lru_cache(maxsize=20_000)
+def _phrase_before(raw: str) -> tuple[int, str] | None:
+    """The speaker in ``raw``, the clause just before a say-verb, as ``(offset in raw,
+    phrase)``; None when it names no one. Pure, and news repeats its clauses ("the
+    ministry", "Li Wen"): cached."""
+    cut = 0
+    if _DIGIT_RE.search(raw):
+        digit = None
+        for digit in _DIGIT_TOKEN_RE.finditer(raw):
+            pass
+        if digit is not None:
+            # page debris before the name: "date 2023-10-22 UNRWA confirms"
+            cut += digit.end()
+            raw = raw[digit.end():]
     raw = _WHEN_TAIL_RE.sub("", _ADVERB_TAIL_RE.sub("", raw))
     lead = _LEAD_TRIM_RE.match(raw)
     if lead:
@@ -299,6 +320,16 @@ def _np_before(sent: str, verb_at: int) -> tuple[int, str] | None:
     raw_stripped = raw.strip()
     if not raw_stripped:
         return None
+    offset = cut + (len(raw) - len(raw.lstrip()))
+    if len(raw_stripped.split()) > 14 or _NOT_SOURCE_RE.search(raw_stripped) or _SAY_WORD_RE.search(raw_stripped):
+        return None
+    low = raw_stripped.lower()
+    if low in _PRONOUNS or raw_stripped[0].isupper() or low.startswith(("the ", "a ", "an ", "its ", "his ", "her ")):
+        return offset, raw_stripped
+    # "ministry spokesman Ashraf al-Qudra", "health officials"
+    if AUTHORITY_NOUN_RE.search(low) or _CAPITAL_RE.search(raw_stripped):
+        return offset, raw_stripped
+    return None
     offset = window_start + cut + (len(raw) - len(raw.lstrip()))
     if len(raw_stripped.split()) > 14 or _NOT_SOURCE_RE.search(raw_stripped) or _SAY_WORD_RE.search(raw_stripped):
         return None

@@ -7,6 +7,7 @@ surname) resolve through the article's :class:`SourceMemory`.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -29,6 +30,7 @@ _DOC_BACK_REF_RE = re.compile(
     r"figures|data|bulletin|tally|count|statistics|estimates?|numbers|sitrep|records|assessment|analysis)$")
 
 
+@functools.lru_cache(maxsize=20_000)
 def is_back_reference(raw: str) -> bool:
     """Does ``raw`` point back at a source named elsewhere ("it", "the ministry", "the report")?"""
     low = raw.lower().strip(" .,").replace("’", "'")
@@ -69,6 +71,8 @@ def build_source_index(aliases: Aliases) -> SourceIndex:
     return SourceIndex(exact, contained, list(exact), places)
 
 
+# pure functions of a source phrase, and news repeats its sources: cached
+@functools.lru_cache(maxsize=50_000)
 def _norm(s: str) -> str:
     s = s.lower().replace("’", "'").replace("u.n.", "un").replace("u.s.", "us").replace("united nations", "un")
     s = _POSS_S_RE.sub("", s)
@@ -246,6 +250,7 @@ _ORG_NAME_RE = re.compile(
     r"Centre|Center|Council|Committee|Force|Directorate|Institute|Bureau|Service|Fund|Programme|Program)\b")
 
 
+@functools.lru_cache(maxsize=20_000)
 def short_name(raw: str) -> str:
     """A clean short name for an unknown source: no article, no document, no job title tail.
 

@@ -82,10 +82,10 @@ def ascii_lower(text: str) -> str:
     low = text.lower()
     return low if len(low) == len(text) else text.translate(_ASCII_LOWER)
 
-def _trie(words: list[str]) -> str:
+def trie(words: list[str]) -> str:
     """An alternation matching exactly ``words``, factored by common prefixes.
 
-    >>> _trie(["ten", "tens", "two"])
+    >>> trie(["ten", "tens", "two"])
     't(?:e(?:n(?:s)?)|w(?:o))'
     """
     by_first: dict[str, list[str]] = {}
@@ -99,7 +99,7 @@ def _trie(words: list[str]) -> str:
         if not tails:
             alts.append(re.escape(first))
             continue
-        sub = _trie(tails)
+        sub = trie(tails)
         alts.append(re.escape(first) + (f"(?:{sub})?" if "" in rests else f"(?:{sub})"))
     return "|".join(alts)
 
@@ -111,7 +111,7 @@ def _trie(words: list[str]) -> str:
 # The words are a prefix tree: a word boundary tries a dozen first letters,
 # not fifty words.
 _START_RE = re.compile(
-    r"\d|\b(?:" + _trie(_WORD.split("|") + ["dozen", "dozens", "tens", "hundreds", "thousands", "millions", "scores"])
+    r"\d|\b(?:" + trie(_WORD.split("|") + ["dozen", "dozens", "tens", "hundreds", "thousands", "millions", "scores"])
     + rf")|half|an?\s+(?:{_SCALE_WORD}|dozen)")
 _BETWEEN_RE = re.compile(r"\b(between|from)\s+$")
 _TOKEN_RE = re.compile(r"[a-z]+|\d+(?:[.,]\d+)?", re.IGNORECASE)

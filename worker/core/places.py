@@ -116,6 +116,30 @@ def find_places(text: str, start: int, end: int, index: PlaceIndex) -> list[Plac
     >>> [p.region for p in find_places("Strikes on Gaza.", 0, 16, idx)]
     ['Gaza Strip']
     """
+    recent = _RECENT
+    if recent[0] is text and recent[1] is index:
+        hit = recent[2].get((start, end))
+        if hit is not None:
+            return list(hit)
+    else:
+        recent = (text, index, {})
+        _set_recent(recent)
+    found = _find_places(text, start, end, index)
+    recent[2][(start, end)] = tuple(found)
+    return found
+
+
+# the places of the spans of the text read last: the opening sentences are read for the
+# article's main place and again when they hold a figure
+_RECENT: tuple[str | None, PlaceIndex | None, dict[tuple[int, int], tuple[Place, ...]]] = (None, None, {})
+
+
+def _set_recent(recent: tuple) -> None:
+    global _RECENT
+    _RECENT = recent
+
+
+def _find_places(text: str, start: int, end: int, index: PlaceIndex) -> list[Place]:
     found: list[Place] = []
     memo = index.memo
     for m in _CAP_PHRASE_RE.finditer(text, start, end):

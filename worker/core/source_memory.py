@@ -5,6 +5,7 @@ not matter; updated in O(1) per source, so attribution stays linear.
 """
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from bisect import bisect_left
@@ -13,6 +14,15 @@ from dataclasses import dataclass, field
 
 _HEAD_WORD_RE = re.compile(r"[a-z]{3,}")
 _NAME_RE = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b|\bal-[A-Z][a-z]+\b")
+
+
+@functools.lru_cache(maxsize=20_000)
+def _keys(raw: str, canonical: str) -> tuple[str, ...]:
+    """What a source phrase is remembered by: "the source named last", the words of its
+    name (``h:``) and the persons' names in it (``n:``). Pure; sources recur: cached."""
+    keys = [_LAST] + ["h:" + w for w in _HEAD_WORD_RE.findall(canonical.lower() + " " + raw.lower())]
+    keys += ["n:" + name.lower() for name in _NAME_RE.findall(raw) if len(name) > 3]
+    return tuple(dict.fromkeys(keys))
 
 
 # "as of the end of the article"
@@ -65,9 +75,7 @@ class SourceMemory:
             self._framed[canonical] = at
         if back_to is not None:
             self._back.append((back_to, at, raw, canonical))
-        keys = [_LAST] + ["h:" + w for w in _HEAD_WORD_RE.findall(canonical.lower() + " " + raw.lower())]
-        keys += ["n:" + name.lower() for name in _NAME_RE.findall(raw) if len(name) > 3]
-        for key in dict.fromkeys(keys):
+        for key in _keys(raw, canonical):
             offsets, values = stream.setdefault(key, ([], []))
             offsets.append(at)
             values.append(canonical)

@@ -14,7 +14,7 @@ from worker.core.attribution import (
     resolve_late,
 )
 from worker.core.authorities import is_back_reference, resolves_nothing
-from worker.core.numbers import Number
+from worker.core.numbers import Number, trie
 from worker.core.offices import DEMONYMS, MEDIA_RE
 from worker.core.places import source_region
 from worker.core.types import Claim
@@ -87,24 +87,42 @@ POINTS_BACK_RE = re.compile(
 
 # how many sentences a source carries over to figures that name none
 CARRY_SENTENCES = 2
-SAY_HINT_RE = re.compile(r"\b(?:said|says|according|reported|citing|told|announced|stated|confirmed|added|"
-                         r"presented|released|issued|published|detailed|informed|noted|revealed|as per)\b",
-                         re.IGNORECASE)
+_SAY_HINT_WORDS = ("said says according reported citing told announced stated confirmed added presented released "
+                   "issued published detailed informed noted revealed").split()
+# the words as a prefix tree: the same matches as their plain alternation, found faster
+SAY_HINT_RE = re.compile(r"\b(?:" + trie(_SAY_HINT_WORDS) + r"|as per)\b", re.IGNORECASE)
 
 
 def remember_sources(text: str, s: int, e: int, headline: bool, index: SourceIndex,
                       memory: SourceMemory, region: str | None) -> list[Attribution]:
     out = []
     memory.text = text
-    framing = bool(FRAMING_RE.search(text, s, e))
-    back_to = s if POINTS_BACK_RE.match(text, s, e) else None
+    framing = back_to = None  # known when a first source is remembered
     for a, b, raw in find_attributions(text, s, e, headline=headline,
                                        keep=lambda raw: not resolves_nothing(raw, index)):
         canon = canonical_source(raw, index, memory, region, at=a)
         if canon:
+            if framing is None:
+                framing = _frames(text, s, e)
+                back_to = s if POINTS_BACK_RE.match(text, s, e) else None
             memory.remember(raw, canon, at=a, framing=framing, back_to=back_to)
         out.append(Attribution(a, b, raw, canon))
     return out
+
+
+# words FRAMING_RE cannot match without; IGNORECASE also folds these to ASCII letters
+_FRAMING_GATE_RE = re.compile(r"presented|released|issued|published|detailed|shared|gave|unveiled|follows|per\s"
+                              r"|according")
+_CASE_FOLD_ODD = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
+def _frames(text: str, s: int, e: int) -> bool:
+    """Does ``text[s:e]`` introduce a report (FRAMING_RE)? The case-blind scan runs only
+    where one of its words occurs."""
+    sent = text[s:e]
+    if (sent.isascii() or not any(c in sent for c in _CASE_FOLD_ODD)) and not _FRAMING_GATE_RE.search(sent.lower()):
+        return False
+    return bool(FRAMING_RE.search(text, s, e))
 
 
 def nearest_attribution(text: str, atts: list[Attribution], n: Number) -> Attribution | None:
