@@ -19,6 +19,7 @@ from worker import settings
 # useful on a developer machine; the CLI refuses to enqueue without CLAIMTRACK_BROKER_URL.
 FALLBACK_BROKER = "redis://127.0.0.1:6379/0"
 RECHECK_SCHEDULE = "claimtrack-recheck"
+RESEND_SCHEDULE = "claimtrack-resend-lost"
 
 
 def celery_config() -> dict:
@@ -78,14 +79,18 @@ def transport_options() -> dict:
 
 
 def beat_schedule() -> dict:
-    """The periodic jobs: one re-check every ``CLAIMTRACK_RECHECK_INTERVAL`` seconds.
+    """The periodic jobs: one re-check every ``CLAIMTRACK_RECHECK_INTERVAL`` seconds, and a
+    search for lost batch messages every ``CLAIMTRACK_RESEND_INTERVAL`` (worker/redelivery.py).
 
-    The task reads ``CLAIMTRACK_RECHECK_DAYS`` when it runs; a run that could not start
-    before the next one is due expires instead of piling up.
+    The tasks read ``CLAIMTRACK_RECHECK_DAYS`` and ``CLAIMTRACK_RESEND_GRACE`` when they
+    run; a run that could not start before the next one is due expires instead of piling up.
     """
     every = settings.recheck_interval()
+    resend = settings.resend_interval()
     return {RECHECK_SCHEDULE: {"task": "claimtrack.recheck", "schedule": every,
-                               "options": {"expires": every}}}
+                               "options": {"expires": every}},
+            RESEND_SCHEDULE: {"task": "claimtrack.resend_lost", "schedule": resend,
+                              "options": {"expires": resend}}}
 
 
 def create_app() -> Celery:
