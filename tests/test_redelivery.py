@@ -59,6 +59,12 @@ def held(broker_url: str, queue: str):
         yield message
 
 
+def send(broker_url: str, payloads: list, origins: list, engine) -> str:
+    """``send_batch`` on a connection to the test broker; returns the task id."""
+    with connection(broker_url) as conn:
+        return send_batch(conn, payloads, origins, engine)
+
+
 def rows(engine) -> dict[str, SentBatch]:
     with session_scope(engine) as session:
         return {r.task_id: r for r in session.query(SentBatch)}
@@ -80,8 +86,8 @@ def test_every_batch_is_in_the_ledger_before_its_message_and_matches_it(broker, 
 
 def test_nothing_is_resent_while_messages_wait_on_the_queue(broker, engine, queue_env):
     queue = queue_env["CLAIMTRACK_QUEUE"]
-    lost = send_batch(None, [article(1)], ["a"], engine)
-    send_batch(None, [article(2)], ["b"], engine)
+    lost = send(broker, [article(1)], ["a"], engine)
+    send(broker, [article(2)], ["b"], engine)
     take(broker, queue)  # the first is lost; the second still waits
     report = resend_lost(engine, broker, 60, now=utcnow() + LATER)
     assert report.resent == [] and report.waiting == 1
@@ -91,7 +97,7 @@ def test_nothing_is_resent_while_messages_wait_on_the_queue(broker, engine, queu
 
 def test_a_batch_whose_message_a_worker_holds_is_not_resent_and_is_once_it_is_lost(broker, engine, queue_env):
     queue = queue_env["CLAIMTRACK_QUEUE"]
-    task_id = send_batch(None, [article(3), article(4)], ["x", "y"], engine)
+    task_id = send(broker, [article(3), article(4)], ["x", "y"], engine)
     with held(broker, queue) as message:  # delivered, not acknowledged: in the unacked hash
         assert message.headers["id"] == task_id
         report = resend_lost(engine, broker, 60, now=utcnow() + LATER)
@@ -109,10 +115,10 @@ def test_a_batch_whose_message_a_worker_holds_is_not_resent_and_is_once_it_is_lo
 
 def test_an_old_lost_batch_is_resent_once_and_a_young_one_not_at_all(broker, engine, queue_env):
     queue = queue_env["CLAIMTRACK_QUEUE"]
-    old = send_batch(None, [article(5)], ["old"], engine)
+    old = send(broker, [article(5)], ["old"], engine)
     with session_scope(engine) as session:
         session.query(SentBatch).filter_by(task_id=old).update({"sent_at": utcnow() - timedelta(seconds=300)})
-    young = send_batch(None, [article(6)], ["young"], engine)
+    young = send(broker, [article(6)], ["young"], engine)
     take(broker, queue)
     take(broker, queue)  # both lost
     first = resend_lost(engine, broker, 120)
@@ -130,7 +136,7 @@ def test_an_old_lost_batch_is_resent_once_and_a_young_one_not_at_all(broker, eng
 def test_a_finished_batch_leaves_the_ledger_and_a_retried_one_stays(broker, engine, queue_env):
     from worker.tasks import ingest_batch
 
-    task_id = send_batch(None, [article(7), {"id": "empty", "text": ""}], ["a", "b"], engine)
+    task_id = send(broker, [article(7), {"id": "empty", "text": ""}], ["a", "b"], engine)
     take(broker, queue_env["CLAIMTRACK_QUEUE"])
     result = ingest_batch.apply(args=[[article(7), {"id": "empty", "text": ""}], ["a", "b"]], task_id=task_id)
     assert result.get() == {"rejected": 1, "stored": 1}
@@ -144,7 +150,7 @@ def test_queue_status_and_resend_commands(broker, engine, queue_env):
     from worker.cli import cli
 
     queue = queue_env["CLAIMTRACK_QUEUE"]
-    task_id = send_batch(None, [article(8), article(9), article(10)], ["c", "d", "e"], engine)
+    task_id = send(broker, [article(8), article(9), article(10)], ["c", "d", "e"], engine)
     out = CliRunner().invoke(cli, ["queue", "status"], catch_exceptions=False).output
     assert f"queue {queue}: 1 waiting" in out and "ledger: 1 batches (3 articles)" in out
     out = CliRunner().invoke(cli, ["queue", "resend", "--grace", "0"], catch_exceptions=False).output
