@@ -93,6 +93,34 @@ def beat_schedule() -> dict:
                               "options": {"expires": resend}}}
 
 
+def guard_redis_close() -> None:
+    """Keep a worker alive when Redis dies while it holds unacknowledged messages.
+
+    kombu 5.7's Redis channel, when closed, puts the messages it holds back on the queue
+    through a new connection pool. After a lost connection Celery closes the connection
+    twice (``collect()``, then ``close()``); the first clears the transport's client, so
+    the second one's pool fails on ``None.hostname`` — an AttributeError, not a connection
+    error, which stopped the worker ("Unrecoverable error"; about one Redis kill in eight
+    in tests/test_queue_faults.py). Raise the connection error it stands for instead: the
+    close goes on, the worker reconnects, and the messages, still in Redis's ``unacked``
+    hash, come back with the visibility-timeout sweep.
+    """
+    import redis.exceptions
+    from kombu.transport import redis as kombu_redis
+
+    original = kombu_redis.Channel._connparams
+    if getattr(original, "claimtrack_guard", False):
+        return
+
+    def _connparams(self, asynchronous=False):
+        if getattr(self.connection, "client", None) is None:
+            raise redis.exceptions.ConnectionError("the broker connection is already closed")
+        return original(self, asynchronous=asynchronous)
+
+    _connparams.claimtrack_guard = True
+    kombu_redis.Channel._connparams = _connparams
+
+
 def create_app() -> Celery:
     """A Celery app whose configuration is read from the environment on first use."""
     celery = Celery("claimtrack", include=["worker.tasks"])
@@ -101,6 +129,7 @@ def create_app() -> Celery:
 
 
 app = create_app()
+guard_redis_close()
 
 
 @worker_process_init.connect
