@@ -172,3 +172,18 @@ def test_the_grace_defaults_to_twice_the_visibility_timeout_and_at_least_two_min
     assert settings.resend_grace() == 120
     monkeypatch.setenv("CLAIMTRACK_RESEND_GRACE", "30")
     assert settings.resend_grace() == 30
+
+
+def test_an_error_raised_from_the_process_exit_stops_the_task_instead_of_failing_it():
+    from worker.tasks import exit_behind
+
+    def interrupted():
+        try:
+            raise SystemExit(-241)  # billiard stopping the pool process mid-query
+        except SystemExit as e:
+            raise RuntimeError("can't change 'autocommit' now") from e
+
+    with pytest.raises(RuntimeError) as caught:
+        interrupted()
+    assert exit_behind(caught.value).code == -241
+    assert exit_behind(ValueError("bad input")) is None

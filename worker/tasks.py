@@ -240,8 +240,40 @@ def _runtime() -> tuple[Engine, Aliases, Config]:
     return engine_for(settings.database_url()), load_aliases(settings.aliases_file()), Config.from_env()
 
 
+def exit_behind(exc: BaseException | None) -> BaseException | None:
+    """The SystemExit (or KeyboardInterrupt) an error was raised from, if any.
+
+    Billiard stops a pool process (a task cancelled when the broker connection is lost,
+    a warm shutdown) by raising SystemExit wherever the task is; code that cleans up on
+    the way out can turn it into an ordinary error — SQLAlchemy's connection ping then
+    fails with psycopg's "can't change 'autocommit' now". Such an error says nothing
+    about the articles.
+    """
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, (SystemExit, KeyboardInterrupt)):
+            return exc
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
 class ClaimtrackTask(app.Task):
-    """Records articles whose task gave up (retries exhausted, hard time limit) as failed."""
+    """Records articles whose task gave up (retries exhausted, hard time limit) as failed.
+
+    A task stopped by its process's exit stops as such (the exit is re-raised), rather
+    than failing with the error the exit turned into: its message is delivered again,
+    and nothing is recorded as failed.
+    """
+
+    def __call__(self, *args, **kwargs):
+        try:
+            return super().__call__(*args, **kwargs)
+        except Exception as e:
+            stop = exit_behind(e)
+            if stop is not None:
+                raise stop from e
+            raise
 
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         if self.name == recheck_claims.name:
