@@ -276,3 +276,23 @@ class WebSession(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     token: Mapped[ApiToken] = relationship()
+
+
+class SentBatch(Base):
+    """The outbox ledger: a batch message sent to the queue and not yet finished.
+
+    Written before the message is published and deleted when its task reaches a final
+    state; a row that outlives its message (lost by the broker) is sent again with the
+    same task id (worker/redelivery.py, docs/queue.md).
+    """
+
+    __tablename__ = "sent_batches"
+    __table_args__ = (Index("ix_sent_batches_sent_at", "sent_at"),)
+
+    task_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    # the task's arguments as JSON: [payloads, origins]
+    body: Mapped[str] = mapped_column(Text)
+    articles: Mapped[int] = mapped_column(Integer)
+    # when it was last sent (first send or resend)
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    resent: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))

@@ -11,6 +11,9 @@ from __future__ import annotations
 import json
 import math
 import os
+import signal
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 
@@ -18,7 +21,8 @@ import pytest
 from click.testing import CliRunner
 
 from claimtrack_testdata.articles import synthetic_articles, write_jsonl  # noqa: F401 - shared with the fault tests
-from claimtrack_testdata.processes import Worker, queue_drained, store_counts, wait_for
+from claimtrack_testdata.processes import Worker, store_counts, wait_for
+from claimtrack_testdata.processes import queue_drained as broker_drained
 from tests.conftest import SEEDS, fresh_postgres
 from worker.settings import batch_size
 
@@ -117,6 +121,75 @@ def workers(tmp_path):
         w.stop()
 
 
+class Beat:
+    """A real ``claimtrack beat`` process (its own group), logging to a file."""
+
+    def __init__(self, env: dict, directory: Path):
+        self.log_path = directory / f"beat-{uuid.uuid4().hex[:6]}.log"
+        self.log = open(self.log_path, "ab")
+        cmd = [str(Path(sys.executable).with_name("claimtrack")), "beat", "-l", "INFO",
+               "--schedule-file", str(directory / f"beat-schedule-{uuid.uuid4().hex[:6]}")]
+        self.proc = subprocess.Popen(cmd, env={**os.environ, **env}, stdout=self.log, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+
+    def text(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def wait_ready(self, timeout: float = 30) -> Beat:
+        wait_for(lambda: "Starting..." in self.text() or self.proc.poll() is not None, timeout, "beat started")
+        assert self.proc.poll() is None, f"beat exited:\n{self.text()[-3000:]}"
+        return self
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(10)
+        if not self.log.closed:
+            self.log.close()
+
+
+# how often beat looks for lost messages in the tests, and how old an unfinished batch must be
+FAST_RESEND = {"CLAIMTRACK_RESEND_INTERVAL": "1", "CLAIMTRACK_RESEND_GRACE": "4"}
+
+
+@pytest.fixture
+def beat(tmp_path):
+    """Start ``claimtrack beat`` with ``beat(env)``; stopped at the end of the test."""
+    started: list[Beat] = []
+
+    def start(env: dict) -> Beat:
+        b = Beat(env, tmp_path)
+        started.append(b)
+        return b.wait_ready()
+
+    yield start
+    for b in started:
+        b.stop()
+
+
+def ledger_pending(db_url: str) -> int:
+    """Batches in the store's ledger: sent and not yet finished."""
+    from store import ledger
+    from store.db import make_engine, session_scope
+
+    engine = make_engine(db_url)
+    try:
+        with session_scope(engine) as session:
+            return ledger.pending_count(session)["batches"]
+    finally:
+        engine.dispose()
+
+
+def queue_drained(queue: dict, db_url: str | None = None) -> bool:
+    """No message of ``queue`` waiting or in flight and, given the store, no batch in its
+    ledger: every batch sent reached a final state."""
+    return broker_drained(queue) and (db_url is None or ledger_pending(db_url) == 0)
+
+
 def enqueue(queue: dict, db_url: str, *paths: str) -> str:
     """``claimtrack ingest --queue`` in this process; returns what the CLI printed."""
     return run_cli({**queue, "CLAIMTRACK_DATABASE_URL": db_url}, "ingest", "--queue", *paths)
@@ -148,6 +221,6 @@ def test_the_seeds_through_the_queue_give_the_same_claims_and_links_as_in_proces
     tasks = 2 * math.ceil(18 / batch_size()) + 2
     wait_for(lambda: worker.text().count("succeeded in") == tasks, 60, f"{tasks} tasks to finish")
     assert worker.text().count("{'known': 5}") == 2
-    assert queue_drained(queue_env)
+    assert queue_drained(queue_env, queue_db)
     assert snapshot(queue_db) == expected
     assert store_counts(queue_db)["failed"] == 0

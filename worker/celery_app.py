@@ -19,6 +19,7 @@ from worker import settings
 # useful on a developer machine; the CLI refuses to enqueue without CLAIMTRACK_BROKER_URL.
 FALLBACK_BROKER = "redis://127.0.0.1:6379/0"
 RECHECK_SCHEDULE = "claimtrack-recheck"
+RESEND_SCHEDULE = "claimtrack-resend-lost"
 
 
 def celery_config() -> dict:
@@ -78,14 +79,46 @@ def transport_options() -> dict:
 
 
 def beat_schedule() -> dict:
-    """The periodic jobs: one re-check every ``CLAIMTRACK_RECHECK_INTERVAL`` seconds.
+    """The periodic jobs: one re-check every ``CLAIMTRACK_RECHECK_INTERVAL`` seconds, and a
+    search for lost batch messages every ``CLAIMTRACK_RESEND_INTERVAL`` (worker/redelivery.py).
 
-    The task reads ``CLAIMTRACK_RECHECK_DAYS`` when it runs; a run that could not start
-    before the next one is due expires instead of piling up.
+    The tasks read ``CLAIMTRACK_RECHECK_DAYS`` and ``CLAIMTRACK_RESEND_GRACE`` when they
+    run; a run that could not start before the next one is due expires instead of piling up.
     """
     every = settings.recheck_interval()
+    resend = settings.resend_interval()
     return {RECHECK_SCHEDULE: {"task": "claimtrack.recheck", "schedule": every,
-                               "options": {"expires": every}}}
+                               "options": {"expires": every}},
+            RESEND_SCHEDULE: {"task": "claimtrack.resend_lost", "schedule": resend,
+                              "options": {"expires": resend}}}
+
+
+def guard_redis_close() -> None:
+    """Keep a worker alive when Redis dies while it holds unacknowledged messages.
+
+    kombu 5.7's Redis channel, when closed, puts the messages it holds back on the queue
+    through a new connection pool. After a lost connection Celery closes the connection
+    twice (``collect()``, then ``close()``); the first clears the transport's client, so
+    the second one's pool fails on ``None.hostname`` — an AttributeError, not a connection
+    error, which stopped the worker ("Unrecoverable error"; about one Redis kill in eight
+    in tests/test_queue_faults.py). Raise the connection error it stands for instead: the
+    close goes on, the worker reconnects, and the messages, still in Redis's ``unacked``
+    hash, come back with the visibility-timeout sweep.
+    """
+    import redis.exceptions
+    from kombu.transport import redis as kombu_redis
+
+    original = kombu_redis.Channel._connparams
+    if getattr(original, "claimtrack_guard", False):
+        return
+
+    def _connparams(self, asynchronous=False):
+        if getattr(self.connection, "client", None) is None:
+            raise redis.exceptions.ConnectionError("the broker connection is already closed")
+        return original(self, asynchronous=asynchronous)
+
+    _connparams.claimtrack_guard = True
+    kombu_redis.Channel._connparams = _connparams
 
 
 def create_app() -> Celery:
@@ -96,6 +129,7 @@ def create_app() -> Celery:
 
 
 app = create_app()
+guard_redis_close()
 
 
 @worker_process_init.connect

@@ -1,4 +1,5 @@
-"""Queue commands: ``claimtrack worker``, ``beat``, ``rechecks`` and ``failed`` (docs/queue.md)."""
+"""Queue commands: ``claimtrack worker``, ``beat``, ``rechecks``, ``failed`` and ``queue``
+(docs/queue.md)."""
 from __future__ import annotations
 
 import json
@@ -47,7 +48,8 @@ def worker(concurrency: int | None, loglevel: str, hostname: str | None) -> None
 @click.option("--schedule-file", "-s", default="celerybeat-schedule", show_default=True,
               type=click.Path(dir_okay=False), help="Where beat keeps the time of the last runs.")
 def beat(loglevel: str, schedule_file: str) -> None:
-    """Run Celery beat: a re-check every CLAIMTRACK_RECHECK_INTERVAL seconds.
+    """Run Celery beat: a re-check every CLAIMTRACK_RECHECK_INTERVAL seconds, and a search
+    for lost batch messages every CLAIMTRACK_RESEND_INTERVAL (see `claimtrack queue resend`).
 
     Each re-check re-links the claims of the last CLAIMTRACK_RECHECK_DAYS days (figures
     that arrived out of order, flags whose evidence moved) and is listed by
@@ -204,7 +206,7 @@ def _retry(engine) -> None:
     broker = settings.broker_url()
     try:
         if broker:
-            _send(todo, broker)
+            _send(todo, broker, engine)
         else:
             _run_here(todo, engine)
     except BaseException:
@@ -219,16 +221,16 @@ def _retry(engine) -> None:
     out.print(f"{verb} {len(todo)} failed articles again; marked retried")
 
 
-def _send(rows, broker: str) -> None:
+def _send(rows, broker: str, engine) -> None:
     from worker.celery_app import app
     from worker.settings import queue_name
-    from worker.queueing import batches, connection, send_batch
+    from worker.queueing import batches, connection, send_batches
     from worker.tasks import reprocess_target
 
     with connection(broker) as conn:
         articles = [(r["payload"], r["origin"]) for r in rows if r["payload"] is not None]
-        for payloads, origins in batches(articles):
-            send_batch(conn, payloads, origins)
+        for _ in send_batches(conn, batches(articles), engine):
+            pass
         for r in rows:
             if r["payload"] is None:
                 app.send_task("claimtrack.process_article", args=[reprocess_target(r["origin"])],
@@ -252,7 +254,89 @@ def _run_here(rows, engine) -> None:
                 _console(stderr=True).print(f"[red]failed again[/] {r['origin']}: {type(e).__name__}: {e}")
 
 
+@click.group("queue")
+def queue() -> None:
+    """The queue and its ledger of sent batches: `status`, and `resend` the lost ones.
+
+    \b
+    Example:
+        claimtrack queue status
+        claimtrack queue resend --grace 300
+    """
+
+
+@queue.command("status")
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+def queue_status(fmt: str) -> None:
+    """Messages waiting and in flight, and the ledger's batches sent and not yet finished.
+
+    A batch stays in the ledger from before it is published until its task has stored
+    (or rejected, or given up on) its articles; `claimtrack beat` sends again those the
+    broker lost (docs/queue.md).
+
+    \b
+    Example:
+        CLAIMTRACK_BROKER_URL=redis://localhost:6379/0 claimtrack queue status
+    """
+    from store import ledger
+    from store.db import session_scope
+    from worker.queueing import broker_or_fail, connection
+    from worker.redelivery import inspect_broker
+
+    broker = broker_or_fail()
+    with connection(broker) as conn:
+        view = inspect_broker(conn, settings.queue_name())
+    with session_scope(_engine()) as session:
+        pending = ledger.pending_count(session)
+    data = {"queue": settings.queue_name(), "waiting": view.waiting,
+            "in_flight": None if view.in_flight is None else len(view.in_flight),
+            "ledger_batches": pending["batches"], "ledger_articles": pending["articles"],
+            "ledger_oldest": pending["oldest"].isoformat(timespec="seconds") if pending["oldest"] else None,
+            "ledger_resent": pending["resent"]}
+    if fmt == "jsonl":
+        click.echo(json.dumps(data))
+        return
+    flight = "unknown (not Redis)" if data["in_flight"] is None else str(data["in_flight"])
+    out = _console()
+    out.print(f"queue {data['queue']}: {data['waiting']} waiting, {flight} delivered and not acknowledged")
+    oldest = f", the oldest sent {_when(data['ledger_oldest'])}" if data["ledger_oldest"] else ""
+    resent = f", {data['ledger_resent']} of them resent" if data["ledger_resent"] else ""
+    out.print(f"ledger: {data['ledger_batches']} batches ({data['ledger_articles']} articles) sent and not "
+              f"finished{oldest}{resent}")
+
+
+@queue.command("resend")
+@click.option("--grace", type=click.FloatRange(min=0), default=None,
+              help="Seconds a batch must be unfinished before it may count as lost "
+                   "(default: CLAIMTRACK_RESEND_GRACE).")
+def queue_resend(grace: float | None) -> None:
+    """Send again, once, the batches whose messages the broker lost (what beat runs).
+
+    A batch counts as lost when its ledger row is older than the grace period, nothing
+    waits on the queue, and (on Redis) no worker holds its message. Each is sent with
+    its own task id; storing is idempotent, so a batch sent twice is stored once.
+
+    \b
+    Example:
+        CLAIMTRACK_BROKER_URL=redis://localhost:6379/0 claimtrack queue resend
+    """
+    from worker.queueing import broker_or_fail
+    from worker.redelivery import resend_lost
+
+    report = resend_lost(_engine(), broker_or_fail(), grace)
+    out = _console()
+    for r in report.resent:
+        out.print(f"resent {r['task']} ({r['articles']} articles, resend {r['resent']})")
+    if report.resent:
+        out.print(f"resent {len(report.resent)} batches ({sum(r['articles'] for r in report.resent)} articles)")
+    elif report.reason:
+        out.print(f"nothing resent: {report.reason}")
+    else:
+        out.print(f"nothing lost: {report.pending} batches older than {report.grace:g} s, "
+                  "all still held by the broker")
+
+
 def register(cli: click.Group) -> None:
     """Add this module's commands to ``cli``."""
-    for command in (worker, beat, rechecks, failed):
+    for command in (worker, beat, rechecks, failed, queue):
         cli.add_command(command)

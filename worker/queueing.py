@@ -3,11 +3,15 @@
 Inputs are read and validated here, so bad input is reported at once (and recorded in
 the store) instead of failing later in a worker; valid articles travel as their SPEC §1
 JSON in small batches (one message per batch, stored in one transaction by the worker).
+Each batch is recorded in the store's outbox ledger (``sent_batches``) before it is
+published, so a message the broker loses is found and sent again (worker/redelivery.py).
 """
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
+import uuid
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
 import click
@@ -75,21 +79,116 @@ def batches(items: Iterable[tuple[dict, str]], size: int | None = None,
         yield payloads, origins
 
 
-def send_batch(conn, payloads: list[dict], origins: list[str] | None = None) -> str:
-    """Publish one ``claimtrack.ingest_batch`` message; returns its task id."""
-    result = app.send_task("claimtrack.ingest_batch", args=[payloads, origins or []], connection=conn,
-                           queue=queue_name())
-    return result.id
+# ledger rows written in one transaction before their messages are published
+LEDGER_GROUP = 20
+LEDGER_GROUP_BYTES = 4_000_000
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One ``claimtrack.ingest_batch`` message: its task id and arguments, and the
+    arguments as the ledger keeps them (JSON)."""
+
+    task_id: str
+    payloads: list
+    origins: list
+    body: str
+
+    @classmethod
+    def of(cls, payloads: list, origins: list | None = None, task_id: str | None = None) -> Batch:
+        origins = list(origins or [])
+        args = [payloads, origins]
+        body = json.dumps(args, ensure_ascii=False, separators=(",", ":"))
+        try:
+            body.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: kept as its \u escape
+            body = json.dumps(args, separators=(",", ":"))
+        return cls(task_id or str(uuid.uuid4()), payloads, origins, body)
+
+    @classmethod
+    def from_ledger(cls, task_id: str, body: str) -> Batch:
+        payloads, origins = json.loads(body)
+        return cls(task_id, payloads, origins, body)
+
+
+def _ledger_engine(engine=None):
+    from store.db import engine_for
+
+    return engine or engine_for(settings.database_url())
+
+
+def publish(conn, batch: Batch) -> str:
+    """Publish ``batch`` with its own task id (``conn`` None: the app's default connection)."""
+    kw = {"connection": conn} if conn is not None else {}
+    app.send_task("claimtrack.ingest_batch", args=[batch.payloads, batch.origins], task_id=batch.task_id,
+                  queue=queue_name(), **kw)
+    return batch.task_id
+
+
+def record_and_publish(conn, group: list[Batch], engine=None) -> None:
+    """Record ``group`` in the ledger (one transaction), then publish each message.
+
+    A crash between the two leaves rows whose messages were never sent: they are sent
+    by `claimtrack.resend_lost` after the grace period, and storing twice is harmless.
+    """
+    from store import ledger
+    from store.db import session_scope
+
+    if not group:
+        return
+    engine = _ledger_engine(engine)
+    with session_scope(engine) as session:
+        ledger.record_sent(session, [(b.task_id, b.body, len(b.payloads)) for b in group])
+    for i, batch in enumerate(group):
+        try:
+            publish(conn, batch)
+        except BaseException:
+            # the batches not tried are not on the queue: forget them (the one that failed
+            # may have been sent all the same; its row stays and it is sent again if lost)
+            with suppress(Exception), session_scope(engine) as session:
+                for later in group[i + 1:]:
+                    ledger.mark_done(session, later.task_id)
+            raise
+
+
+def send_batch(conn, payloads: list[dict], origins: list[str] | None = None, engine=None) -> str:
+    """Record one ``claimtrack.ingest_batch`` message in the ledger and publish it; returns
+    its task id. ``engine``: the store (default CLAIMTRACK_DATABASE_URL's)."""
+    batch = Batch.of(payloads, origins)
+    record_and_publish(conn, [batch], engine)
+    return batch.task_id
+
+
+def send_batches(conn, pairs: Iterable[tuple[list[dict], list[str]]], engine=None) -> Iterator[Batch]:
+    """Send batches as they come, recording up to ``LEDGER_GROUP`` of them (or about
+    ``LEDGER_GROUP_BYTES`` of JSON) per ledger transaction; yields each batch once published."""
+    group: list[Batch] = []
+    weight = 0
+    for payloads, origins in pairs:
+        batch = Batch.of(payloads, origins)
+        group.append(batch)
+        weight += len(batch.body)
+        if len(group) >= LEDGER_GROUP or weight >= LEDGER_GROUP_BYTES:
+            record_and_publish(conn, group, engine)
+            yield from group
+            group, weight = [], 0
+    record_and_publish(conn, group, engine)
+    yield from group
 
 
 def enqueue_payloads(items: Iterable[tuple[dict, str]], url: str | None = None,
-                     size: int | None = None) -> int:
-    """Enqueue (payload, origin) pairs in batches; returns how many articles were sent."""
+                     size: int | None = None, engine=None) -> int:
+    """Enqueue (payload, origin) pairs in batches, each recorded in the ledger of the store
+    at ``engine`` (default CLAIMTRACK_DATABASE_URL's) first; returns how many articles were sent."""
+    if engine is None:
+        from store.db import ensure_schema
+
+        engine = _ledger_engine()
+        ensure_schema(engine)
     sent = 0
     with connection(url) as conn:
-        for payloads, origins in batches(items, size):
-            send_batch(conn, payloads, origins)
-            sent += len(payloads)
+        for batch in send_batches(conn, batches(items, size), engine):
+            sent += len(batch.payloads)
     return sent
 
 
@@ -124,5 +223,5 @@ def enqueue_paths(paths: Iterable[str], url: str | None = None, size: int | None
                 if on_reject is not None:
                     on_reject(item.origin, item.article, item.reason)
 
-    enqueued = enqueue_payloads(valid(), url, size)
+    enqueued = enqueue_payloads(valid(), url, size, engine)
     return {"enqueued": enqueued, "rejected": rejected}

@@ -77,6 +77,20 @@ def recheck_interval() -> float:
     return float(os.environ.get("CLAIMTRACK_RECHECK_INTERVAL", "3600"))
 
 
+def resend_interval() -> float:
+    """Seconds between searches for lost batch messages (Celery beat; default 60)."""
+    return float(os.environ.get("CLAIMTRACK_RESEND_INTERVAL", "60"))
+
+
+def resend_grace() -> float:
+    """How old a ledger row must be before its message may count as lost and be sent again.
+
+    ``CLAIMTRACK_RESEND_GRACE``; default twice the visibility timeout, at least 120 s.
+    """
+    raw = os.environ.get("CLAIMTRACK_RESEND_GRACE")
+    return float(raw) if raw else max(120.0, 2.0 * visibility_timeout())
+
+
 def review_relations() -> tuple[str, ...]:
     """Relations that open a review flag (``CLAIMTRACK_REVIEW_RELATIONS``, comma-separated)."""
     raw = os.environ.get("CLAIMTRACK_REVIEW_RELATIONS", "contradicts,revises_down")

@@ -23,6 +23,7 @@ import sqlalchemy.exc
 from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy import Engine, select
 
+from store import ledger
 from store import repository as repo
 from store.db import engine_for, session_scope
 from store.models import Article, Claim, Recheck, utcnow
@@ -223,6 +224,14 @@ def run_recheck(engine: Engine, cfg: Config, since: date, run: str | None = None
                 "changed": changed, "metrics": len(metrics)}
 
 
+def finish_batch(engine: Engine, task_id: str | None) -> None:
+    """A batch reached a final state: delete its ledger row (none for a duplicate, or a
+    message sent without the ledger)."""
+    if task_id:
+        with session_scope(engine) as session:
+            ledger.mark_done(session, task_id)
+
+
 # ---- the tasks ------------------------------------------------------------------------------
 
 def _runtime() -> tuple[Engine, Aliases, Config]:
@@ -231,8 +240,40 @@ def _runtime() -> tuple[Engine, Aliases, Config]:
     return engine_for(settings.database_url()), load_aliases(settings.aliases_file()), Config.from_env()
 
 
+def exit_behind(exc: BaseException | None) -> BaseException | None:
+    """The SystemExit (or KeyboardInterrupt) an error was raised from, if any.
+
+    Billiard stops a pool process (a task cancelled when the broker connection is lost,
+    a warm shutdown) by raising SystemExit wherever the task is; code that cleans up on
+    the way out can turn it into an ordinary error — SQLAlchemy's connection ping then
+    fails with psycopg's "can't change 'autocommit' now". Such an error says nothing
+    about the articles.
+    """
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, (SystemExit, KeyboardInterrupt)):
+            return exc
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
 class ClaimtrackTask(app.Task):
-    """Records articles whose task gave up (retries exhausted, hard time limit) as failed."""
+    """Records articles whose task gave up (retries exhausted, hard time limit) as failed.
+
+    A task stopped by its process's exit stops as such (the exit is re-raised), rather
+    than failing with the error the exit turned into: its message is delivered again,
+    and nothing is recorded as failed.
+    """
+
+    def __call__(self, *args, **kwargs):
+        try:
+            return super().__call__(*args, **kwargs)
+        except Exception as e:
+            stop = exit_behind(e)
+            if stop is not None:
+                raise stop from e
+            raise
 
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         if self.name == recheck_claims.name:
@@ -240,6 +281,7 @@ class ClaimtrackTask(app.Task):
             return
         payloads = _payloads_of(self.name, args, kwargs)
         if not payloads:
+            self._off_ledger(task_id)
             return
         reason = f"gave up after {self.request.retries} retries: {type(exc).__name__}: {exc}".splitlines()[0][:500]
         try:
@@ -251,6 +293,17 @@ class ClaimtrackTask(app.Task):
         except Exception:  # noqa: BLE001 - the store is unreachable; the log keeps the payload ids
             log.exception("task %s failed and could not be recorded; article ids: %s", task_id,
                           [p.get("id") for p in payloads if isinstance(p, dict)])
+            return  # its ledger row stays: the batch is sent again once the grace period is over
+        self._off_ledger(task_id)
+
+    def _off_ledger(self, task_id: str) -> None:
+        """A batch that failed for good (its articles recorded as failed) leaves the ledger."""
+        if self.name != ingest_batch.name:
+            return
+        try:
+            finish_batch(engine_for(settings.database_url()), task_id)
+        except Exception:  # noqa: BLE001 - the row stays; a resend finds the articles known or failed
+            log.exception("task %s: its ledger row could not be deleted", task_id)
 
 
 def _record_failed_recheck(task_id: str, exc: BaseException) -> None:
@@ -285,11 +338,16 @@ def ingest_article(payload: dict, origin: str = "") -> dict:
 def ingest_batch(self, payloads: list, origins: list | None = None) -> dict:
     """Store a batch of articles in one transaction; returns counts by status."""
     engine, aliases, cfg = _runtime()
+    deferred: list[tuple[list, list]] = []
+    out = ingest_payloads(engine, payloads, aliases, cfg, origins,
+                          defer=lambda rest, rest_origins: deferred.append((rest, rest_origins)))
+    if deferred:  # one message per article, recorded in the ledger like any batch
+        from worker.queueing import send_batches
 
-    def defer(rest, rest_origins):
-        ingest_batch.apply_async(args=[rest, rest_origins])
-
-    return ingest_payloads(engine, payloads, aliases, cfg, origins, defer=defer)
+        for _ in send_batches(None, deferred, engine):
+            pass
+    finish_batch(engine, self.request.id)
+    return out
 
 
 @app.task(name="claimtrack.process_article", base=ClaimtrackTask, acks_late=True,
@@ -306,6 +364,16 @@ def recheck_claims(self, days: int | None = None, since: str | None = None) -> d
     """Re-link the claims of the last ``days`` (default CLAIMTRACK_RECHECK_DAYS) or since a date."""
     engine, _aliases, cfg = _runtime()
     return run_recheck(engine, cfg, recheck_since(days, since), run=self.request.id)
+
+
+@app.task(name="claimtrack.resend_lost", acks_late=True, soft_time_limit=240, time_limit=300)
+def resend_lost_batches(grace: float | None = None) -> dict:
+    """Send again the batch messages the broker lost (worker/redelivery.py); beat runs it
+    every CLAIMTRACK_RESEND_INTERVAL seconds. ``grace``: default CLAIMTRACK_RESEND_GRACE."""
+    from worker.redelivery import resend_lost
+
+    report = resend_lost(engine_for(settings.database_url()), settings.broker_url(), grace)
+    return report.summary()
 
 
 @app.task(name="claimtrack.ping", acks_late=True, time_limit=10)
