@@ -463,7 +463,8 @@ def _with_sides(m, side):
     """Links with ``side`` (a_id or b_id) among the values, and whether both sides have
     one originator (a chain link) or two (a cross link)."""
     ca, cb = _CLAIMS.alias("ca"), _CLAIMS.alias("cb")
-    return (select(*LINK_COLUMNS, (ca.c.originator == cb.c.originator).label("same"))
+    return (select(*LINK_COLUMNS, (ca.c.originator == cb.c.originator).label("same"),
+                   (ca.c.order_key < UNDATED_END).label("a_undated"), (cb.c.order_key < UNDATED_END).label("b_undated"))
             .join(ca, ca.c.id == _LINKS.c.a_id).join(cb, cb.c.id == _LINKS.c.b_id)
             .where(m(_LINKS.c[side], "values")))
 
@@ -489,14 +490,51 @@ CHAIN_RELATIONS = ("repeats", "updates", "revises_down")
 LINK_COLUMNS = (_LINKS.c.id, _LINKS.c.a_id, _LINKS.c.b_id, _LINKS.c.relation, _LINKS.c.score, _LINKS.c.reason)
 
 
-def chain_links_from(session: Session, a_ids: Sequence[int]) -> list:
+# undated claims sort first in their chains: order keys below this one
+UNDATED_END = "0000-00-01"
+
+
+def chain_links_from(session: Session, a_ids: Sequence[int], undated: bool = True) -> list:
     """The same-originator links whose newer side is one of ``a_ids``, as rows of
-    :data:`LINK_COLUMNS`."""
+    :data:`LINK_COLUMNS` (``undated=False``: not those to an undated claim)."""
     # the relation is filtered here, not in SQL: on its own, a_id is a lookup in the unique
     # (a_id, b_id) index, which a planner with stale statistics may trade for a bitmap
     # over every chain link of the relation index
     rows = _rows_in(session, "links_from", lambda m: _with_sides(m, "a_id"), a_ids)
-    return [r for r in rows if r.relation in CHAIN_RELATIONS and r.same]
+    return [r for r in rows if r.relation in CHAIN_RELATIONS and r.same and (undated or not r.b_undated)]
+
+
+def undated_links(session: Session, ids: Sequence[int]) -> list:
+    """The same-originator links with one of the undated claims ``ids`` on either side."""
+    rows = _rows_in(session, "links_from", lambda m: _with_sides(m, "a_id"), ids)
+    rows += _rows_in(session, "links_to", lambda m: _with_sides(m, "b_id"), ids)
+    return list({r.id: r for r in rows if r.relation in CHAIN_RELATIONS and r.same}.values())
+
+
+_UNDATED = (select(*FIGURE_COLUMNS).where(Claim.metric == bindparam("metric"), Claim.originator == bindparam("originator"),
+                                          Claim.order_key < UNDATED_END)
+            .order_by(Claim.order_key).limit(bindparam("reach")))
+_NEIGHBOURS = union_all(*(select(q.subquery()) for q in (
+    select(*FIGURE_COLUMNS).where(Claim.metric == bindparam("metric"), Claim.originator == bindparam("originator"),
+                                  Claim.order_key >= UNDATED_END, Claim.value <= bindparam("value"),
+                                  Claim.role.in_(bindparam("roles", expanding=True)))
+    .order_by(Claim.value.desc(), Claim.order_key.desc()).limit(1),
+    select(*FIGURE_COLUMNS).where(Claim.metric == bindparam("metric"), Claim.originator == bindparam("originator"),
+                                  Claim.order_key >= UNDATED_END, Claim.value > bindparam("value"),
+                                  Claim.role.in_(bindparam("roles", expanding=True)))
+    .order_by(Claim.value.asc(), Claim.order_key.asc()).limit(1))))
+
+
+def undated_of_chain(session: Session, metric: str, originator: str, reach: int) -> list:
+    """Up to ``reach`` undated claims of one originator's metric (an index range scan)."""
+    return session.connection().execute(_UNDATED, {"metric": metric, "originator": originator, "reach": reach}).all()
+
+
+def value_neighbours(session: Session, metric: str, originator: str, value: int, roles: Sequence[str]) -> list:
+    """The dated claims of one originator's metric just below (or equal) and just above
+    ``value``, among claims of ``roles`` (at most two rows)."""
+    return session.connection().execute(_NEIGHBOURS, {"metric": metric, "originator": originator, "value": value,
+                                                      "roles": list(roles)}).all()
 
 
 def insert_links(session: Session, rows: list[dict]) -> list[tuple[int, int]]:

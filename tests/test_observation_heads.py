@@ -111,3 +111,22 @@ def test_url_and_flag_lookups_never_scan_every_row(engine):
     for plan in found:
         assert "SCAN articles" not in plan and "SCAN flags" not in plan, plan  # SQLite
         assert "Seq Scan" not in plan, plan  # PostgreSQL
+
+
+def test_an_undated_running_total_sits_in_its_chain_by_value_in_any_order(engine, tmp_path):
+    dated = [art("d1", "a.example", 1, f"At least 9,000 people have been killed in Gaza, {MINISTRY}."),
+             art("d5", "b.example", 5, f"At least 9,800 people have been killed in Gaza, {MINISTRY}.")]
+    from worker.core.types import ArticleIn
+
+    undated = ArticleIn(id="u1", outlet="c.example", published=None,
+                        text=f"At least 9,400 people have been killed in Gaza, {MINISTRY}.")
+    ingest(engine, undated, *dated)
+    other = make_engine(f"sqlite:///{tmp_path / 'other.db'}")
+    upgrade(other.url.render_as_string())
+    ingest(other, *dated, undated)
+    chain = {lk for lk in link_set(engine) if lk[3] in ("updates", "repeats")}
+    # between the dated figure just below it and the one just above, never a flag
+    assert ("u1", "killed", 9400, "updates", "d1", "killed", 9000) in chain
+    assert ("d5", "killed", 9800, "updates", "u1", "killed", 9400) in chain
+    assert link_set(engine) == link_set(other) and not flag_set(engine)
+    other.dispose()

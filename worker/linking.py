@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session
 from store import repository as repo
 from store.models import Claim, utcnow
 from worker import review, settings
-from worker.core.relate import Decision, Figure, Observations, chain_links, cross_links
+from worker.core.relate import (
+    GROWING_SCOPES, OTHER_EVENT, Decision, Figure, Observations, chain_links, cross_links, relate,
+)
 
 
 @dataclass(frozen=True)
@@ -241,8 +243,9 @@ def link_claims(session: Session, figures: Sequence[Figure], cfg: Config, tally:
     the time window. A batch of articles is linked in one pass, reading only what its
     figures can change. Returns how many links changed.
     """
+    touched = {(f.metric, f.originator) for f in figures}
     figures = [f for f in figures if f.as_of is not None]
-    if not figures:
+    if not touched:
         return 0
     session.flush()
     chains: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -264,7 +267,41 @@ def link_claims(session: Session, figures: Sequence[Figure], cfg: Config, tally:
     fresh, gone = _heads(session, figures)
     cross, have = _cross_sync(session, fresh, gone, cfg)  # other originators: never a pair of the chain's
     want.update(cross)
-    return _reconcile(session, [*repo.chain_links_from(session, sorted(targets)), *have], want, cfg, tally)
+    undated, undated_have = _undated_sync(session, touched, cfg)
+    want.update(undated)
+    have = [*repo.chain_links_from(session, sorted(targets), undated=False), *have, *undated_have]
+    return _reconcile(session, have, want, cfg, tally)
+
+
+# how many undated figures of one chain are placed (those first in order)
+UNDATED_REACH = 50
+
+
+def _undated_sync(session: Session, chains: Iterable[tuple[str, str]], cfg: Config) -> tuple[dict, list]:
+    """The links of the undated figures of these chains (metric, originator), and the
+    links they have now (to be replaced).
+
+    A figure with no date (an article without one) has no place in time, but a running
+    total or a toll of one incident only grows: it sits in its originator's chain by its
+    value, between the dated figure just below it (or equal: a repeat) and the one just
+    above. Both links depend only on the chain's dated figures, never on arrival order;
+    they are ``repeats`` or ``updates``, never a flag. Counts of a window (period scope)
+    and figures of another event stay unlinked.
+    """
+    want: dict[tuple[int, int], Decision] = {}
+    ids: list[int] = []
+    for metric, who in sorted(set(chains)):
+        for row in repo.undated_of_chain(session, metric, who, UNDATED_REACH):
+            u = figure_of(row)
+            ids.append(u.id)
+            if u.role == OTHER_EVENT or u.scope not in GROWING_SCOPES:
+                continue
+            roles = ("part",) if u.role == "part" else ("total", "earlier")
+            for n in map(figure_of, repo.value_neighbours(session, metric, who, u.value, roles)):
+                d = relate(u, n, cfg.window_days) if n.value <= u.value else relate(n, u, cfg.window_days)
+                if d is not None and d.relation in ("repeats", "updates"):
+                    want[(d.a, d.b)] = replace(d, reason=f"{d.reason} (undated: placed by its value)")
+    return want, repo.undated_links(session, ids) if ids else []
 
 
 def link_claim(session: Session, claim: Claim, cfg: Config, counter: Counter) -> None:
@@ -282,7 +319,7 @@ def sync_chain(session: Session, metric: str, originator: str, order_key: str, c
     targets = {r.id for r in after}
     decided = chain_links(dated((*before, *after)), targets, cfg.window_days, CHAIN_REACH)
     want = {(d.a, d.b): d for d in decided.values() if d is not None}
-    return _reconcile(session, repo.chain_links_from(session, sorted(targets)), want, cfg, tally)
+    return _reconcile(session, repo.chain_links_from(session, sorted(targets), undated=False), want, cfg, tally)
 
 
 def unlink_claim(session: Session, claim: Claim, cfg: Config, counter: Counter) -> None:
@@ -346,8 +383,9 @@ def relink(session: Session, claim: Claim, cfg: Config, counter: Counter) -> int
     """
     tally = counting(counter)
     me = figure(claim)
-    if me.as_of is None:
-        return _reconcile(session, repo.links_of(session, claim.id), {}, cfg, tally)
+    if me.as_of is None:  # an undated figure: its chain's undated figures, placed by value
+        want, have = _undated_sync(session, [(claim.metric, claim.originator)], cfg)
+        return _reconcile(session, have, want, cfg, tally)
     before, _ = repo.chain_window(session, claim.metric, claim.originator, claim.order_key, CHAIN_REACH)
     decided = chain_links([*dated(before), me], {claim.id}, cfg.window_days, CHAIN_REACH)
     want = {(d.a, d.b): d for d in decided.values() if d is not None}
@@ -360,7 +398,7 @@ def relink(session: Session, claim: Claim, cfg: Config, counter: Counter) -> int
         reach = timedelta(days=cfg.window_days)
         (window,) = repo.metric_spans(session, [(claim.metric, me.as_of - reach, me.as_of)])
         want.update(cross_links([figure_of(r) for r in window], {claim.id}, cfg.window_days))
-    have = [*repo.chain_links_from(session, [claim.id]), *repo.cross_links_from(session, [claim.id])]
+    have = [*repo.chain_links_from(session, [claim.id], undated=False), *repo.cross_links_from(session, [claim.id])]
     return _reconcile(session, have, want, cfg, tally)
 
 
