@@ -67,7 +67,8 @@ def fill(engine, target: int, rng: random.Random) -> int:
         for a in range(next_article, next_article + n_art):
             arts.append(dict(id=a, ext_id=f"bench-{a}", content_hash=f"{a:064x}", outlet_id=None, url=None,
                              published=START, title="", text="synthetic", copy_of_id=None))
-            claims.extend(synthetic_claim(rng, a, i) for i in range(PER_ARTICLE))
+            # each stored figure is its own observation's first mention (its head)
+            claims.extend({**synthetic_claim(rng, a, i), "head": True} for i in range(PER_ARTICLE))
         with engine.begin() as conn:
             conn.execute(insert(Article), arts)
             conn.execute(insert(Claim), claims)

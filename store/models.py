@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 from sqlalchemy import (
-    JSON, BigInteger, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData,
-    String, Text, UniqueConstraint, text,
+    JSON, BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData,
+    String, Text, UniqueConstraint, false, text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -82,10 +82,15 @@ class Claim(Base):
         UniqueConstraint("article_id", "start", "kind", name="uq_claims_article_start_kind"),
         # copies of a story: the articles stating the same figure within a few days
         Index("ix_claims_kind_value_as_of", "kind", "value", "as_of"),
+        # … of which those stated as the article's own (no source named): an attributed
+        # figure looks only among these, whatever the number of its copies (migration 0006)
+        Index("ix_claims_own_figures", "kind", "value", "as_of", sqlite_where=text("source_id IS NULL"),
+              postgresql_where=text("source_id IS NULL")),
         # latest earlier claim of one originator within a metric
         Index("ix_claims_metric_originator_order", "metric", "originator", "order_key"),
-        # candidate lookup path (SPEC §3): the metric (kind, region, …) in a time window
-        Index("ix_claims_metric_as_of", "metric", "as_of"),
+        # candidate lookup path (SPEC §3): the observations (first mentions) of a metric
+        # (kind, region, …) in a time window, never their copies (migration 0006)
+        Index("ix_claims_metric_head_as_of", "metric", "head", "as_of"),
         # the mentions of one observation, first mention first (migration 0003)
         Index("ix_claims_observation_order", "observation", "order_key"),
     )
@@ -121,6 +126,9 @@ class Claim(Base):
     # the observation the claim is a mention of: one originator's figure for one metric
     # at one date (a digest of originator, metric, place, date and figure)
     observation: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # whether the claim is its observation's first mention (by order key), which stands
+    # for the observation in cross-originator links; kept by the linker (migration 0006)
+    head: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     article: Mapped[Article] = relationship(back_populates="claims")
     source_ref: Mapped[Source | None] = relationship()

@@ -95,8 +95,11 @@ def stored_urls(session: Session, pairs: Iterable[tuple[int | None, str | None]]
     """Which (outlet id, url) pairs are stored already."""
     pairs = {p for p in pairs if p[0] is not None and p[1] is not None}
     a = _ARTICLES.c
-    found = _rows_in(session, "stored_urls", lambda m: select(a.outlet_id, a.url).where(m(a.url, "values")),
-                     {u for _, u in pairs})
+    # outlet and url both bound: a lookup in the unique (outlet_id, url) index, never a
+    # scan of every stored url
+    found = _rows_in(session, "stored_urls",
+                     lambda m: select(a.outlet_id, a.url).where(m(a.outlet_id, "outlets"), m(a.url, "values")),
+                     {u for _, u in pairs}, {"outlets": sorted({o for o, _ in pairs})})
     return {tuple(r) for r in found} & pairs
 
 
@@ -313,6 +316,11 @@ FIGURE_COLUMNS = (Claim.id, Claim.kind, Claim.value, Claim.qualifier, Claim.low,
                   Claim.role, Claim.article_id, Claim.observation)
 
 
+def figures_by_id(session: Session, ids: Iterable[int]) -> list:
+    """The claims ``ids`` as rows of :data:`FIGURE_COLUMNS`."""
+    return _rows_in(session, "figures_by_id", lambda m: select(*FIGURE_COLUMNS).where(m(Claim.id, "values")), ids)
+
+
 # the linking hot path's statements are built once, with bound parameters: building
 # SQL expressions per call costs more than running them
 _CHAIN = select(*FIGURE_COLUMNS).where(Claim.metric == bindparam("metric"),
@@ -388,34 +396,40 @@ def chain_spans(session: Session, spans: Sequence[tuple[str, str, str, str]], re
     return [sorted(rows, key=lambda r: r.order_key) for rows in out]
 
 
-# an observation's first mention stands for it: cross-originator links join observations
-_FIRST = func.row_number().over(partition_by=Claim.observation, order_by=Claim.order_key).label("nth")
-_METRIC_SPAN_ALL = (select(*FIGURE_COLUMNS, _FIRST)
-                    .where(Claim.metric == bindparam("metric"), Claim.as_of >= bindparam("lo"),
-                           Claim.as_of <= bindparam("hi"))).subquery()
-_METRIC_SPAN = (select(*(_METRIC_SPAN_ALL.c[c.key] for c in FIGURE_COLUMNS)).where(_METRIC_SPAN_ALL.c.nth == 1)
-                .order_by(_METRIC_SPAN_ALL.c.order_key))
+# an observation's first mention (its head) stands for it: cross-originator links join
+# observations, and the window is read through (metric, head, as_of), never the copies
+_METRIC_SPAN = (select(*FIGURE_COLUMNS)
+                .where(Claim.metric == bindparam("metric"), Claim.head == bindparam("head"),
+                       Claim.as_of >= bindparam("lo"), Claim.as_of <= bindparam("hi"))
+                .order_by(Claim.order_key))
 _METRIC_SPANS_PG = text(f"""
 SELECT g.i, c.* FROM unnest(CAST(:metrics AS text[]), CAST(:los AS date[]), CAST(:his AS date[]))
                      WITH ORDINALITY AS g(metric, lo, hi, i)
-CROSS JOIN LATERAL (SELECT {_FIGURE_NAMES} FROM (
-    SELECT {_FIGURE_NAMES}, row_number() OVER (PARTITION BY observation ORDER BY order_key) AS nth
-    FROM claims WHERE metric = g.metric AND as_of >= g.lo AND as_of <= g.hi) AS w WHERE nth = 1) AS c""")
+CROSS JOIN LATERAL (SELECT {_FIGURE_NAMES} FROM claims
+                    WHERE metric = g.metric AND head = true AND as_of >= g.lo AND as_of <= g.hi) AS c""")
 
 
 def metric_spans(session: Session, spans: Sequence[tuple[str, date, date]]) -> list[list]:
     """The observations of each (metric, lo, hi) of ``spans`` dated from ``lo`` to ``hi``,
-    each by its first mention, as rows of :data:`FIGURE_COLUMNS` in order: the (metric,
-    as_of) index, one round trip on PostgreSQL, never a scan of the store."""
+    each by its first mention (its head), as rows of :data:`FIGURE_COLUMNS` in order: the
+    (metric, head, as_of) index, one round trip on PostgreSQL; copies are never read."""
     if session.get_bind().dialect.name != "postgresql" or len(spans) == 1:
         conn = session.connection()
-        return [conn.execute(_METRIC_SPAN, {"metric": m, "lo": lo, "hi": hi}).all() for m, lo, hi in spans]
+        return [conn.execute(_METRIC_SPAN, {"metric": m, "head": True, "lo": lo, "hi": hi}).all()
+                for m, lo, hi in spans]
     out: list[list] = [[] for _ in spans]
     if spans:
         metrics, los, his = (list(col) for col in zip(*spans))
         for row in session.connection().execute(_METRIC_SPANS_PG, {"metrics": metrics, "los": los, "his": his}):
             out[row[0] - 1].append(FigureRow(*row[1:]))
     return [sorted(rows, key=lambda r: r.order_key) for rows in out]
+
+
+def set_heads(session: Session, heads: Iterable[int], others: Iterable[int]) -> None:
+    """Mark the claims ``heads`` as their observations' first mentions and ``others`` as not."""
+    for flag, ids in ((True, sorted(set(heads))), (False, sorted(set(others)))):
+        for part in _chunks(ids):
+            session.connection().execute(update(_CLAIMS).where(_CLAIMS.c.id.in_(part)).values(head=flag))
 
 
 _HEADS = (select(Claim.id).where(Claim.observation == bindparam("observation"))
@@ -449,7 +463,8 @@ def _with_sides(m, side):
     """Links with ``side`` (a_id or b_id) among the values, and whether both sides have
     one originator (a chain link) or two (a cross link)."""
     ca, cb = _CLAIMS.alias("ca"), _CLAIMS.alias("cb")
-    return (select(*LINK_COLUMNS, (ca.c.originator == cb.c.originator).label("same"))
+    return (select(*LINK_COLUMNS, (ca.c.originator == cb.c.originator).label("same"),
+                   (ca.c.order_key < UNDATED_END).label("a_undated"), (cb.c.order_key < UNDATED_END).label("b_undated"))
             .join(ca, ca.c.id == _LINKS.c.a_id).join(cb, cb.c.id == _LINKS.c.b_id)
             .where(m(_LINKS.c[side], "values")))
 
@@ -463,20 +478,63 @@ def cross_links_of(session: Session, claim_ids: Sequence[int]) -> list:
     return list({r.id: r for r in rows if not r.same}.values())
 
 
+def cross_links_from(session: Session, claim_ids: Sequence[int]) -> list:
+    """The cross-originator links whose newer side is one of ``claim_ids``, as rows of
+    :data:`LINK_COLUMNS` (through the unique (a_id, b_id) index)."""
+    return [r for r in _rows_in(session, "cross_from", lambda m: _with_sides(m, "a_id"), claim_ids) if not r.same]
+
+
 CHAIN_RELATIONS = ("repeats", "updates", "revises_down")
 
 
 LINK_COLUMNS = (_LINKS.c.id, _LINKS.c.a_id, _LINKS.c.b_id, _LINKS.c.relation, _LINKS.c.score, _LINKS.c.reason)
 
 
-def chain_links_from(session: Session, a_ids: Sequence[int]) -> list:
+# undated claims sort first in their chains: order keys below this one
+UNDATED_END = "0000-00-01"
+
+
+def chain_links_from(session: Session, a_ids: Sequence[int], undated: bool = True) -> list:
     """The same-originator links whose newer side is one of ``a_ids``, as rows of
-    :data:`LINK_COLUMNS`."""
+    :data:`LINK_COLUMNS` (``undated=False``: not those to an undated claim)."""
     # the relation is filtered here, not in SQL: on its own, a_id is a lookup in the unique
     # (a_id, b_id) index, which a planner with stale statistics may trade for a bitmap
     # over every chain link of the relation index
     rows = _rows_in(session, "links_from", lambda m: _with_sides(m, "a_id"), a_ids)
-    return [r for r in rows if r.relation in CHAIN_RELATIONS and r.same]
+    return [r for r in rows if r.relation in CHAIN_RELATIONS and r.same and (undated or not r.b_undated)]
+
+
+def undated_links(session: Session, ids: Sequence[int]) -> list:
+    """The same-originator links with one of the undated claims ``ids`` on either side."""
+    rows = _rows_in(session, "links_from", lambda m: _with_sides(m, "a_id"), ids)
+    rows += _rows_in(session, "links_to", lambda m: _with_sides(m, "b_id"), ids)
+    return list({r.id: r for r in rows if r.relation in CHAIN_RELATIONS and r.same}.values())
+
+
+_UNDATED = (select(*FIGURE_COLUMNS).where(Claim.metric == bindparam("metric"), Claim.originator == bindparam("originator"),
+                                          Claim.order_key < UNDATED_END)
+            .order_by(Claim.order_key).limit(bindparam("reach")))
+_NEIGHBOURS = union_all(*(select(q.subquery()) for q in (
+    select(*FIGURE_COLUMNS).where(Claim.metric == bindparam("metric"), Claim.originator == bindparam("originator"),
+                                  Claim.order_key >= UNDATED_END, Claim.value <= bindparam("value"),
+                                  Claim.role.in_(bindparam("roles", expanding=True)))
+    .order_by(Claim.value.desc(), Claim.order_key.desc()).limit(1),
+    select(*FIGURE_COLUMNS).where(Claim.metric == bindparam("metric"), Claim.originator == bindparam("originator"),
+                                  Claim.order_key >= UNDATED_END, Claim.value > bindparam("value"),
+                                  Claim.role.in_(bindparam("roles", expanding=True)))
+    .order_by(Claim.value.asc(), Claim.order_key.asc()).limit(1))))
+
+
+def undated_of_chain(session: Session, metric: str, originator: str, reach: int) -> list:
+    """Up to ``reach`` undated claims of one originator's metric (an index range scan)."""
+    return session.connection().execute(_UNDATED, {"metric": metric, "originator": originator, "reach": reach}).all()
+
+
+def value_neighbours(session: Session, metric: str, originator: str, value: int, roles: Sequence[str]) -> list:
+    """The dated claims of one originator's metric just below (or equal) and just above
+    ``value``, among claims of ``roles`` (at most two rows)."""
+    return session.connection().execute(_NEIGHBOURS, {"metric": metric, "originator": originator, "value": value,
+                                                      "roles": list(roles)}).all()
 
 
 def insert_links(session: Session, rows: list[dict]) -> list[tuple[int, int]]:
@@ -587,13 +645,18 @@ def delete_links(session: Session, links: Sequence) -> None:
     a flag on one of them that nobody has touched goes too."""
     if not links:
         return
-    pairs = {(lk.a_id, lk.b_id) for lk in links}
-    flags = session.scalars(select(Flag).where(Flag.a_id.in_(sorted({a for a, _ in pairs})))
-                            .options(selectinload(Flag.reviews)))
-    for flag in flags:
-        if (flag.a_id, flag.b_id) in pairs and flag.status == "new" \
-                and all(r.reviewer == "claimtrack" for r in flag.reviews):
-            session.delete(flag)
+    pairs = sorted({(lk.a_id, lk.b_id) for lk in links})
+    # the flags of these pairs: a_id IN … AND b_id IN … is a lookup in the unique (a_id,
+    # b_id) index on both databases (a row-value IN is a scan of every flag on SQLite)
+    for part in _chunks(pairs, 250):
+        found = session.scalars(select(Flag).where(Flag.a_id.in_(sorted({a for a, _ in part})),
+                                                   Flag.b_id.in_(sorted({b for _, b in part})))
+                                .options(selectinload(Flag.reviews)))
+        wanted = set(part)
+        for flag in found:
+            if (flag.a_id, flag.b_id) in wanted and flag.status == "new" \
+                    and all(r.reviewer == "claimtrack" for r in flag.reviews):
+                session.delete(flag)
     session.flush()
     ids = sorted({lk.id for lk in links})
     for part in _chunks(ids):

@@ -20,7 +20,8 @@ def test_alembic_check_finds_models_and_migrations_in_agreement(db_url):
 
 def test_lookup_paths_have_named_indexes(engine):
     indexes = {ix["name"]: ix["column_names"] for ix in inspect(engine).get_indexes("claims")}
-    assert indexes["ix_claims_metric_as_of"] == ["metric", "as_of"]  # cross-source candidates
+    assert indexes["ix_claims_metric_head_as_of"] == ["metric", "head", "as_of"]  # cross-source candidates (0006)
+    assert "ix_claims_metric_as_of" not in indexes  # replaced in migration 0006
     assert indexes["ix_claims_metric_originator_order"] == ["metric", "originator", "order_key"]  # chains
     assert indexes["ix_claims_kind_value_as_of"] == ["kind", "value", "as_of"]  # copies
     assert "ix_claims_kind_region_as_of" not in indexes  # replaced in migration 0002

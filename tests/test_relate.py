@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from worker.core.relate import Figure, chain_links, metric_key, originator, relate
+from worker.core.relate import Figure, chain_links, cross_links, metric_key, originator, relate
 
 
 def fig(id, value, qualifier="exact", *, who="Gaza Health Ministry", day=10, kind="killed",
@@ -121,3 +121,26 @@ def test_a_chains_links_do_not_depend_on_which_figures_are_targets(chain, data):
     every = chain_links(chain, {f.id for f in chain})
     some = data.draw(st.sets(st.sampled_from([f.id for f in chain])))
     assert chain_links(chain, some) == {i: every[i] for i in some}
+
+
+CROSS = [
+    # (window in order, target, expected links (newer id, older id, relation))
+    ("each other originator's latest figure before it, not every one in the window",
+     [fig(1, 9000, day=1), fig(2, 9200, day=2), fig(3, 9100, "at_least", who="WHO", day=3)], 3,
+     {(3, 2, "agrees")}),
+    ("one link per other originator",
+     [fig(1, 9000, day=2), fig(2, 9050, who="UN OCHA", day=2), fig(3, 9100, "at_least", who="WHO", day=3)], 3,
+     {(3, 1, "agrees"), (3, 2, "agrees")}),
+    ("a latest figure that cannot be the same count is stepped over",
+     [fig(1, 9000, day=1), fig(2, 90, day=2), fig(3, 9100, who="WHO", day=3)], 3, {(3, 1, "agrees")}),
+    ("nothing outside the time window",
+     [fig(1, 9000, day=1), fig(3, 9100, who="WHO", day=4)], 3, set()),
+    ("figures after the target are not its links",
+     [fig(3, 9100, who="WHO", day=3), fig(4, 9200, day=3)], 3, set()),
+]
+
+
+@pytest.mark.parametrize("name,window,target,expected", CROSS, ids=[c[0] for c in CROSS])
+def test_cross_links(name, window, target, expected):
+    window = sorted(window, key=lambda f: f.order_key)
+    assert {(d.a, d.b, d.relation) for d in cross_links(window, {target}).values()} == expected

@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session
 from store import repository as repo
 from store.models import Claim, utcnow
 from worker import review, settings
-from worker.core.relate import OTHER_EVENT, Decision, Figure, chain_links, relate
+from worker.core.relate import (
+    GROWING_SCOPES, OTHER_EVENT, Decision, Figure, Observations, chain_links, cross_links, relate,
+)
 
 
 @dataclass(frozen=True)
@@ -136,53 +138,79 @@ def _date_windows(days: Iterable[date], reach: timedelta) -> list[tuple[date, da
     return out
 
 
-def _cross_decisions(session: Session, figures: Sequence[Figure], cfg: Config,
-                     every: bool = False) -> tuple[dict, list]:
-    """The links between the observations of ``figures`` and other originators'
-    observations of their metric in the time window (SPEC §3: agrees, contradicts), and
-    the cross links those observations have now (to be replaced).
+def _heads(session: Session, figures: Sequence[Figure]) -> tuple[list[Figure], set[int]]:
+    """Keep each observation's ``head`` (its first mention) right after ``figures`` were
+    stored: returns the figures that are now the first mention of their observation and
+    had not been (they take its cross links), and the claims that stopped being one.
 
-    An observation is joined through its first mention, so a story carried by 300
-    outlets is linked once: links grow with observations and originators, never with
-    copies. Only observations that one of ``figures`` opens or now leads (an earlier
-    mention than the first one) change; another copy changes nothing here (``every``:
-    recompute the observations of all ``figures``, as a re-check does). The window is
-    read in one statement (each metric's observations within ``window_days`` of one of
-    ``figures``), never more.
+    The first ``n + 1`` mentions of an observation with ``n`` new ones (an index lookup)
+    hold the new first mention and the one before it, whatever the number of copies.
+    """
+    mine = {f.id: f for f in figures}
+    new = Counter(f.observation for f in mine.values())
+    fresh: list[Figure] = []
+    gone: set[int] = set()
+    for observation, ids in repo.observation_heads(session, {o: n + 1 for o, n in new.items()}).items():
+        if not ids or ids[0] not in mine:
+            continue  # the first mention is an older one: the new ones are copies
+        fresh.append(mine[ids[0]])
+        gone.update(i for i in ids[1:] if i not in mine)
+    repo.set_heads(session, [f.id for f in fresh], gone)
+    return fresh, gone
+
+
+def _cross_sync(session: Session, moved: Sequence[Figure], gone: Iterable[int], cfg: Config,
+                every: bool = False) -> tuple[dict, list]:
+    """The cross-originator links (SPEC §3: agrees, contradicts) that change where the
+    observations ``moved`` (by their first mentions) appeared, and the links they
+    replace; ``gone``: claims that stopped standing for an observation (their cross
+    links go).
+
+    A link goes from an observation to each other originator's latest observation before
+    it in the time window (see :func:`worker.core.relate.cross_links`), so what changes
+    is the outgoing links of the moved observations, and those of other originators'
+    observations in the ``window_days`` after them that now link to one of them or
+    linked to a claim in ``gone`` (``every``: all of those, as where an observation
+    left). Each metric's observations within ``window_days`` of the moved ones are read
+    in one statement (heads only, never the copies).
     """
     reach = timedelta(days=cfg.window_days)
-    linked = [f for f in figures if f.as_of is not None and f.role != OTHER_EVENT]
-    if not every:
-        # an observation changes only where one of ``figures`` is now its first mention
-        firsts = repo.observation_heads(session, {f.observation: 1 for f in linked})
-        linked = [f for f in linked if firsts.get(f.observation) == [f.id]]
-    if not linked:
+    moved = [f for f in moved if f.as_of is not None]
+    gone = set(gone)
+    if not moved and not gone:
         return {}, []
+    old = repo.cross_links_of(session, sorted(gone)) if gone else []
+    to_gone = {lk.a_id for lk in old if lk.b_id in gone}
+    moved_ids = {f.id for f in moved}
     by_metric: dict[str, list[Figure]] = defaultdict(list)
-    for f in linked:
+    for f in moved:
         by_metric[f.metric].append(f)
     spans = [(m, lo, hi) for m in sorted(by_metric) for lo, hi in _date_windows((f.as_of for f in by_metric[m]), reach)]
     want: dict[tuple[int, int], Decision] = {}
-    mine: dict[str, Figure] = {}
+    targets: set[int] = set()
     for (metric, lo, hi), rows in zip(spans, repo.metric_spans(session, spans)):
-        reps = [figure_of(r) for r in rows if r.role != OTHER_EVENT]
-        first = {r.observation: r for r in reps}
-        here = {first[f.observation] for f in by_metric[metric] if lo <= f.as_of <= hi and f.observation in first}
-        for me in sorted(here, key=lambda f: f.order_key):
-            mine[me.observation] = me
-            for other in reps:
-                if other.originator == me.originator or abs((other.as_of - me.as_of).days) > cfg.window_days:
+        window = [figure_of(r) for r in rows]
+        obs = Observations(window)
+        here: dict[str, list[Figure]] = defaultdict(list)
+        for f in by_metric[metric]:
+            if lo <= f.as_of <= hi:
+                here[f.originator].append(f)
+        aims = set()
+        for o in window:
+            if o.id in moved_ids or o.id in to_gone:
+                aims.add(o.id)
+                continue
+            for who, fs in here.items():
+                if who == o.originator or not any(f.order_key < o.order_key and
+                                                  (o.as_of - f.as_of).days <= cfg.window_days for f in fs):
                     continue
-                newer, older = (me, other) if me.order_key > other.order_key else (other, me)
-                d = relate(newer, older, cfg.window_days)
-                if d is not None:
-                    want[(d.a, d.b)] = d
-    # the mentions that may hold the observations' cross links: the new ones and the
-    # first mention before them (which a new, earlier mention replaces)
-    new = Counter(f.observation for f in figures if f.observation in mine)
-    heads = repo.observation_heads(session, {o: n + 1 for o, n in new.items()})
-    ids = {f.id for f in figures if f.observation in mine} | {i for hs in heads.values() for i in hs}
-    return want, repo.cross_links_of(session, sorted(ids))
+                d = None if every else obs.latest(o, who, cfg.window_days)
+                if every or (d is not None and d.b in moved_ids):
+                    aims.add(o.id)
+                    break
+        want.update({(d.a, d.b): d for o in window if o.id in aims for d in obs.links(o, cfg.window_days)})
+        targets |= aims
+    return want, [*repo.cross_links_from(session, sorted(targets)), *old]
 
 
 def _chain_segments(keys: Sequence[str], windows: Sequence[list]) -> list[tuple[list, str]]:
@@ -215,8 +243,9 @@ def link_claims(session: Session, figures: Sequence[Figure], cfg: Config, tally:
     the time window. A batch of articles is linked in one pass, reading only what its
     figures can change. Returns how many links changed.
     """
+    touched = {(f.metric, f.originator) for f in figures}
     figures = [f for f in figures if f.as_of is not None]
-    if not figures:
+    if not touched:
         return 0
     session.flush()
     chains: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -235,9 +264,44 @@ def link_claims(session: Session, figures: Sequence[Figure], cfg: Config, tally:
             decided = chain_links(chain, moved, cfg.window_days, CHAIN_REACH)
             want.update({(d.a, d.b): d for d in decided.values() if d is not None})
             targets |= moved
-    cross, have = _cross_decisions(session, figures, cfg)  # other originators: never a pair of the chain's
+    fresh, gone = _heads(session, figures)
+    cross, have = _cross_sync(session, fresh, gone, cfg)  # other originators: never a pair of the chain's
     want.update(cross)
-    return _reconcile(session, [*repo.chain_links_from(session, sorted(targets)), *have], want, cfg, tally)
+    undated, undated_have = _undated_sync(session, touched, cfg)
+    want.update(undated)
+    have = [*repo.chain_links_from(session, sorted(targets), undated=False), *have, *undated_have]
+    return _reconcile(session, have, want, cfg, tally)
+
+
+# how many undated figures of one chain are placed (those first in order)
+UNDATED_REACH = 50
+
+
+def _undated_sync(session: Session, chains: Iterable[tuple[str, str]], cfg: Config) -> tuple[dict, list]:
+    """The links of the undated figures of these chains (metric, originator), and the
+    links they have now (to be replaced).
+
+    A figure with no date (an article without one) has no place in time, but a running
+    total or a toll of one incident only grows: it sits in its originator's chain by its
+    value, between the dated figure just below it (or equal: a repeat) and the one just
+    above. Both links depend only on the chain's dated figures, never on arrival order;
+    they are ``repeats`` or ``updates``, never a flag. Counts of a window (period scope)
+    and figures of another event stay unlinked.
+    """
+    want: dict[tuple[int, int], Decision] = {}
+    ids: list[int] = []
+    for metric, who in sorted(set(chains)):
+        for row in repo.undated_of_chain(session, metric, who, UNDATED_REACH):
+            u = figure_of(row)
+            ids.append(u.id)
+            if u.role == OTHER_EVENT or u.scope not in GROWING_SCOPES:
+                continue
+            roles = ("part",) if u.role == "part" else ("total", "earlier")
+            for n in map(figure_of, repo.value_neighbours(session, metric, who, u.value, roles)):
+                d = relate(u, n, cfg.window_days) if n.value <= u.value else relate(n, u, cfg.window_days)
+                if d is not None and d.relation in ("repeats", "updates"):
+                    want[(d.a, d.b)] = replace(d, reason=f"{d.reason} (undated: placed by its value)")
+    return want, repo.undated_links(session, ids) if ids else []
 
 
 def link_claim(session: Session, claim: Claim, cfg: Config, counter: Counter) -> None:
@@ -255,16 +319,29 @@ def sync_chain(session: Session, metric: str, originator: str, order_key: str, c
     targets = {r.id for r in after}
     decided = chain_links(dated((*before, *after)), targets, cfg.window_days, CHAIN_REACH)
     want = {(d.a, d.b): d for d in decided.values() if d is not None}
-    return _reconcile(session, repo.chain_links_from(session, sorted(targets)), want, cfg, tally)
+    return _reconcile(session, repo.chain_links_from(session, sorted(targets), undated=False), want, cfg, tally)
 
 
 def unlink_claim(session: Session, claim: Claim, cfg: Config, counter: Counter) -> None:
-    """Take ``claim`` out of the link graph; its originator's chain closes over the gap."""
+    """Take ``claim`` out of the link graph; its originator's chain closes over the gap,
+    and when it stood for its observation the next mention takes its place."""
     tally = counting(counter)
     links = repo.links_of(session, claim.id)
     for link in links:
         tally(f"-{link.relation}", link.a_id, link.b_id)
     repo.delete_links(session, links)
+    if claim.head:
+        me = figure(claim)
+        claim.head = False
+        session.flush()
+        after = [i for i in repo.observation_heads(session, {claim.observation: 2})[claim.observation]
+                 if i != claim.id][:1]
+        repo.set_heads(session, after, ())
+        # the next mention's cross links, and those of the observations after it that
+        # linked to this one
+        want, have = _cross_sync(session, [*map(figure_of, repo.figures_by_id(session, after)), me], (), cfg,
+                                 every=True)
+        _reconcile(session, have, want, cfg, tally)
     if claim.as_of is not None:
         # still stored until the caller moves or deletes it: its successors look past it
         sync_chain(session, claim.metric, claim.originator, claim.order_key, cfg, tally)
@@ -306,15 +383,23 @@ def relink(session: Session, claim: Claim, cfg: Config, counter: Counter) -> int
     """
     tally = counting(counter)
     me = figure(claim)
-    if me.as_of is None:
-        return _reconcile(session, repo.links_of(session, claim.id), {}, cfg, tally)
+    if me.as_of is None:  # an undated figure: its chain's undated figures, placed by value
+        want, have = _undated_sync(session, [(claim.metric, claim.originator)], cfg)
+        return _reconcile(session, have, want, cfg, tally)
     before, _ = repo.chain_window(session, claim.metric, claim.originator, claim.order_key, CHAIN_REACH)
     decided = chain_links([*dated(before), me], {claim.id}, cfg.window_days, CHAIN_REACH)
     want = {(d.a, d.b): d for d in decided.values() if d is not None}
-    cross, cross_have = _cross_decisions(session, [me], cfg, every=True)
-    want.update(cross)
-    have = repo.chain_links_from(session, [claim.id])
-    return _reconcile(session, [*have, *cross_have], want, cfg, tally)
+    # a re-check mends the head flag too (the first mention stands for the observation)
+    head = repo.observation_heads(session, {claim.observation: 1})[claim.observation] == [claim.id]
+    if claim.head != head:
+        claim.head = head
+        session.flush()
+    if head:
+        reach = timedelta(days=cfg.window_days)
+        (window,) = repo.metric_spans(session, [(claim.metric, me.as_of - reach, me.as_of)])
+        want.update(cross_links([figure_of(r) for r in window], {claim.id}, cfg.window_days))
+    have = [*repo.chain_links_from(session, [claim.id], undated=False), *repo.cross_links_from(session, [claim.id])]
+    return _reconcile(session, have, want, cfg, tally)
 
 
 def recheck(session: Session, since: date, cfg: Config) -> tuple[int, int, Counter]:

@@ -20,7 +20,9 @@ from store.db import session_scope
 from store.models import Article, utcnow
 from worker.articles import recordable_payload, storable
 from worker.core.fingerprint import content_hash, copy_similarity
-from worker.core.identity import SourceNames, containing, outermost, parts_beside_totals, regions_text
+from worker.core.identity import (
+    SourceNames, article_country, containing, outermost, parts_beside_totals, regions_text, unknown_place,
+)
 from worker.core.relate import Figure, metric_key, originator
 from worker.core.types import Aliases, ArticleIn
 from worker.linking import (  # noqa: F401 - the pipeline's API, re-exported for its callers
@@ -136,9 +138,13 @@ def _lock_keys(claims) -> set[str]:
     return keys
 
 
-def _claim_row(c, p: Placed, sources: dict[str, int], names: SourceNames) -> dict:
+def _claim_row(c, p: Placed, sources: dict[str, int], names: SourceNames, country: str | None = None) -> dict:
     region = c.region or ""
     regions = tuple(c.regions) or containing(region)
+    if country and country != region and unknown_place(region, regions):
+        # a place the gazetteers do not know lies in the country of the article's other
+        # figures: its figures meet theirs in one metric (related, never a conflict)
+        regions = (country,)
     metric = metric_key(c.kind, outermost(region, regions), c.subject_class, c.scope, c.period)
     who = names.originator(c.source_canonical, p.art.outlet)
     key = order_key(c.as_of, p.art.published, c.value, p.chash, c.start, c.role)
@@ -166,7 +172,8 @@ def place_claims(session: Session, placed: Sequence[Placed], cfg: Config, aliase
     names = source_names(aliases)
     rows = []
     for p in placed:
-        mine = [_claim_row(c, p, sources, names) for c in p.claims]
+        country = article_country([(c.region or "", tuple(c.regions) or containing(c.region or "")) for c in p.claims])
+        mine = [_claim_row(c, p, sources, names, country) for c in p.claims]
         parts = parts_beside_totals([(i, r["originator"], r["metric"], r["region"], r["order_key"][:10], r["role"],
                                       r["value"]) for i, r in enumerate(mine)])
         rows += [(p, dict(r, role="part") if i in parts else r) for i, r in enumerate(mine)]

