@@ -13,14 +13,14 @@ their own; the partial index (kind, value, as_of) WHERE source_id IS NULL holds 
 those, so a figure carried by thousands of articles is not read each time it comes again.
 
 Revision ID: 0006
-Revises: 0004 (the lead sets this to the revision before it at merge)
+Revises: 0005
 """
 import sqlalchemy as sa
 from alembic import op
 
 
 revision = '0006'
-down_revision = '0004'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
