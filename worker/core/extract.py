@@ -42,6 +42,7 @@ from worker.core.kindpick import (
 from worker.core.kinds import (
     KIND_RE,
     WEAK_WORDS,
+    kind_of,
 )
 from worker.core.numbers import Number, ascii_lower, find_numbers
 from worker.core.places import (
@@ -150,7 +151,7 @@ def extract(article: ArticleIn, aliases: Aliases) -> list[Claim]:
                 # "The deaths by state are as follows:" heads a list of figures of that kind
                 heading = KIND_RE.search(lowered, s, e)
                 if heading:
-                    last_kind = (si, heading.lastgroup or "")
+                    last_kind = (si, kind_of(heading.group(0)))
                 # "For the period between May 1 and May 9, the figures are:" gives them a window
                 listing = (si, heading_scope(text, lowered, s, e))
             continue
@@ -198,7 +199,7 @@ def _sentence_claims(article: ArticleIn, text: str, lowered: str, s: int, e: int
                      last_location: tuple[str | None, str | None], carry_kind: str | None = None,
                      story: frozenset[str] = frozenset(),
                      carry_scope: tuple[str, str | None] | None = None) -> list[Claim]:
-    kws = [KindWord(m.start(), m.end(), m.lastgroup or "", m.group(0) in WEAK_WORDS)
+    kws = [KindWord(m.start(), m.end(), kind_of(m.group(0)), m.group(0) in WEAK_WORDS)
            for m in KIND_RE.finditer(lowered, s, e)
            if m.group(0) != "lives" or LIVES_TAKEN_RE.search(lowered, max(s, m.start() - 60), m.start())]
     quals = [qualify(text, n, s) for n in nums]
