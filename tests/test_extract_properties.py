@@ -1,6 +1,7 @@
 """Properties of extract() on arbitrary text: it never raises and its output is well-formed."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from hypothesis import given, settings
@@ -8,6 +9,7 @@ from hypothesis import strategies as st
 
 from worker.aliases import load_aliases
 from worker.core.candidates import MASK_RE, masked as _masked
+from worker.core.casefold import FOLDED_PATTERNS, check_foldable, fold
 from worker.core.extract import extract
 from worker.core.numbers import NUMBER_RE, _scan, ascii_lower, find_numbers
 from worker.core.qualifiers import APPROX_RE, AT_LEAST_RE, AT_MOST_RE, OR_LESS_RE, OR_MORE_RE, qualify
@@ -102,3 +104,31 @@ def _qualify_plain(text, n, s=0):
 def test_the_qualifier_shortcut_changes_no_qualifier(text):
     for n in find_numbers(text):
         assert qualify(text, n) == _qualify_plain(text, n)
+
+
+# case-blind patterns run case-sensitive on the folded text (casefold.py): the words they
+# look for in every case, with the characters re.IGNORECASE takes for ASCII letters
+FOLD_WORDS = st.sampled_from([
+    "COULD RISE", "May Reach", "would", "IF", "If", "said", "SAID", "Says", "according to", "Added", "up FROM",
+    "had earlier PUT the toll at", "An earlier Toll of", "including", "Of Them", "were identified", "EACH",
+    "another", "in 2015", "In October", "quake", "Since", "began", "as of", "By", "on Monday", "Struck", "attack",
+    "that Shook", "which", ",", ";", "(", "—", "and", "1,200", "5", "2019", "kılled", "ſince", "Kelvin", "\u212a",
+    "İncluding", "ı", "İ", "ſ", "were", "have", "may have died", "no", "not", " ", "\n", "’s", "Earthquake",
+])
+FOLD_TEXT = st.lists(st.one_of(FOLD_WORDS, st.text(max_size=5)), max_size=25).map(" ".join)
+_FOLD_PAIRS = [(re.compile(p, re.IGNORECASE), re.compile(p)) for p in FOLDED_PATTERNS]
+
+
+def test_every_folded_pattern_can_run_case_sensitive_on_folded_text():
+    assert len(FOLDED_PATTERNS) > 10  # the extractor's modules are imported above
+    for pattern in FOLDED_PATTERNS:
+        check_foldable(pattern)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=FOLD_TEXT)
+def test_a_folded_pattern_finds_in_the_folded_text_what_it_finds_case_blind_in_the_text(text):
+    folded = fold(text)
+    assert len(folded) == len(text)
+    for blind, folded_rx in _FOLD_PAIRS:
+        assert [m.span() for m in blind.finditer(text)] == [m.span() for m in folded_rx.finditer(folded)]

@@ -10,6 +10,7 @@ from worker.core.kinds import (
     NON_PEOPLE_NOUNS,
     PEOPLE_NOUNS,
 )
+from worker.core.casefold import folded_re
 from worker.core.numbers import Number
 
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
@@ -49,16 +50,14 @@ _CUE_WORD_RE = re.compile(
     r"|flight|page|chapter|section|room|unit|platoon|brigade|division|battalion|ipc|covid|sura|verse|paragraph"
     r"|decree|law|bill|item|gate|building|block|apartment|class|grade|week|day)\s+\d)")
 
-HYPOTHETICAL_RE = re.compile(
+HYPOTHETICAL_RE = folded_re(
     r"\b(?:could|may|might|would|will|shall)\s+(?:\w+ly\s+)?(?:rise|reach|surpass|exceed|climb|increase|"
     r"double|triple|top|kill|die|flee|be\s+displaced|face|hit|soar|grow|jump|go\s+up|affect)\b"
     r"|\b(?:expects?|expected|projects?|projected|forecasts?|forecast|predicts?|predicted|"
     r"(?:fears?|feared)(?!\s+(?:dead|killed|drowned|buried|lost|trapped|missing)\b)|"
-    r"risk|risks|threatens?|threatened|warns?\s+that|plans?\s+to|aims?\s+to|target|goal|if)\b",
-    re.IGNORECASE)
-HEDGED_PAST_RE = re.compile(r"\b(?:may|might|could)\s+have\s+(?:died|been\s+killed|perished|drowned|been\s+injured)\b",
-                            re.IGNORECASE)
-NEGATION_RE = re.compile(r"\b(?:no|not|never|none|nobody|without)\s+$", re.IGNORECASE)
+    r"risk|risks|threatens?|threatened|warns?\s+that|plans?\s+to|aims?\s+to|target|goal|if)\b")
+HEDGED_PAST_RE = folded_re(r"\b(?:may|might|could)\s+have\s+(?:died|been\s+killed|perished|drowned|been\s+injured)\b")
+NEGATION_RE = folded_re(r"\b(?:no|not|never|none|nobody|without)\s+$")
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 
 # "hundreds", "thousands of": the labelled corpora do not count vague plurals as
@@ -138,8 +137,13 @@ _NO_BEFORE_RE = re.compile(r"\b(?:no|not)\s+$")
 _NAME_PAREN_RE = re.compile(r"[A-Z][a-z]+\s*\($")
 
 
-def is_candidate(text: str, n: Number, s: int, e: int) -> bool:
-    """Could ``n`` be a head count at all (not a year, age, amount, ...)?"""
+def is_candidate(text: str, n: Number, s: int, e: int, folded: str | None = None) -> bool:
+    """Could ``n`` be a head count at all (not a year, age, amount, ...)?
+
+    ``folded`` is ``case_folded(ascii_lower(text))``: the patterns below are tried only
+    where the words they cannot match without occur in it (the same answers, cheaper).
+    """
+    gate = folded if folded is not None else _ALL_PASS
     surface = text[n.start:n.end]
     if n.decimal and n.value < 1000:
         return False  # "7.8", "2.5": no scale word, not a head count
@@ -176,27 +180,31 @@ def is_candidate(text: str, n: Number, s: int, e: int) -> bool:
         return False  # "Ziv Dado, 36, a sergeant": an age
     if n.vague and not EMIT_VAGUE:
         return False
-    if _CHANGE_BY_RE.search(text, max(s, n.start - 90), n.start):
+    if gate.find("by", max(s, n.start - 90), n.start) >= 0 and _CHANGE_BY_RE.search(text, max(s, n.start - 90), n.start):
         return False  # "rose by 300": a change, not a count
     if nxt in ("fewer", "less"):
         return False  # "nine fewer missing": a difference
     if not n.is_word and surface[:1] == "0" and len(surface) > 1 and surface.isdigit():
         return False  # "0630": a time or a code
-    if _ALIVE_AFTER_RE.match(text, n.end, min(e, n.end + 40)) and (
+    if gate.find("live", n.end, min(e, n.end + 40)) >= 0 and _ALIVE_AFTER_RE.match(text, n.end, min(e, n.end + 40)) and (
             _RESCUE_RE.search(text, max(s, n.start - 40), n.start) or nxt == "live"):
         return False
-    if _FOUND_AFTER_RE.match(text, n.end, min(e, n.end + 90)):
+    if (gate.find("missing", n.end, min(e, n.end + 90)) >= 0 or gate.find("unaccounted", n.end, min(e, n.end + 90)) >= 0) \
+            and _FOUND_AFTER_RE.match(text, n.end, min(e, n.end + 90)):
         return False  # "600 people who were missing were found": found, no longer missing
-    if _BODY_STATUS_AFTER_RE.match(text, n.end, min(e, n.end + 60)) or _BODY_STATUS_BEFORE_RE.search(
-            text, max(s, n.start - 40), n.start):
+    if _any_word(_BODY_STATUS_WORDS, gate, max(s, n.start - 40), min(e, n.end + 60)) and (
+            _BODY_STATUS_AFTER_RE.match(text, n.end, min(e, n.end + 60))
+            or _BODY_STATUS_BEFORE_RE.search(text, max(s, n.start - 40), n.start)):
         return False
-    if not n.is_word and _LAW_LIST_RE.search(text, max(s, n.start - 200), n.start):
+    if not n.is_word and _gate(_LAW_GATE_RE, gate, max(s, n.start - 200), n.start) \
+            and _LAW_LIST_RE.search(text, max(s, n.start - 200), n.start):
         return False
     if after[:1] == "-" and after[1:2].isalpha():
         return False  # "a three-train crash", "a 12-member team": a compound, not a count
-    if _STATUS_AFTER_RE.match(text, n.end, min(e, n.end + 60)):
+    if _any_word(_STATUS_WORDS, gate, n.end, min(e, n.end + 60)) and _STATUS_AFTER_RE.match(text, n.end, min(e, n.end + 60)):
         return False
-    if _ANIMALS_BEFORE_RE.search(text, max(s, n.start - 50), n.start):
+    if _gate(_ANIMALS_GATE_RE, gate, max(s, n.start - 50), n.start) and _ANIMALS_BEFORE_RE.search(
+            text, max(s, n.start - 50), n.start):
         return False
     if n.is_word and n.value == 1 and n.high is None:
         # "one" is mostly a pronoun ("one of the", "no one") or an article
@@ -209,13 +217,40 @@ def is_candidate(text: str, n: Number, s: int, e: int) -> bool:
     prev = text[max(s, n.start - 12):n.start].lower()
     if _NO_BEFORE_RE.search(prev):
         return False
-    if _TARGET_BEFORE_RE.search(text, max(s, n.start - 45), n.start):
+    if _gate(_TARGET_GATE_RE, gate, max(s, n.start - 45), n.start) and _TARGET_BEFORE_RE.search(
+            text, max(s, n.start - 45), n.start):
         return False  # "appeals for $307 million to reach 1.2 million people": a target, not a count
     if n.value <= 5:
         for m in _SCALE_RE.finditer(text, max(s, n.start - 30), min(e, n.end + 16)):
             if m.start() <= n.start and n.end <= m.end():
                 return False  # "rates hunger levels from one to five": a scale, not a count
     return True
+
+
+class _AllPass:
+    """A gate text without gates: every word "occurs" (is_candidate called without ``folded``)."""
+
+    def find(self, _word: str, _a: int = 0, _b: int = 0) -> int:
+        return 0
+
+
+_ALL_PASS = _AllPass()
+# the words each pattern cannot match without (in case_folded text)
+_BODY_STATUS_WORDS = ("hand", "shift", "transf", "moved", "sent", "cremat", "release", "return", "preserv")
+_LAW_GATE_RE = re.compile(r"section|article|clause|ipc")
+_STATUS_WORDS = ("dischar", "treat", "condition")
+_ANIMALS_GATE_RE = re.compile(r"livestock|cattle|animals|sheep|goats|poultry|camels|buffaloes|cows|donkeys|horses")
+_TARGET_GATE_RE = re.compile(r"reach|assist|help|support|serve|feed|target")
+
+
+def _any_word(words: tuple[str, ...], gate: str | _AllPass, a: int, b: int) -> bool:
+    """Does one of ``words`` occur in ``gate[a:b]``?"""
+    return any(gate.find(w, a, b) >= 0 for w in words)
+
+
+def _gate(rx: re.Pattern[str], gate: str | _AllPass, a: int, b: int) -> bool:
+    """Does a word of ``rx`` occur in ``gate[a:b]`` (always, without a gate text)?"""
+    return gate is _ALL_PASS or rx.search(gate, a, b) is not None  # type: ignore[arg-type]
 
 
 _LIST_BEFORE_RE = re.compile(r"\d[^.;:]{0,100}(?:,|\band)\s*$")

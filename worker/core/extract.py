@@ -42,7 +42,9 @@ from worker.core.kindpick import (
 from worker.core.kinds import (
     KIND_RE,
     WEAK_WORDS,
+    kind_of,
 )
+from worker.core.casefold import folded_text
 from worker.core.numbers import Number, ascii_lower, find_numbers
 from worker.core.places import (
     Place,
@@ -110,6 +112,7 @@ def extract(article: ArticleIn, aliases: Aliases) -> list[Claim]:
     place_index, source_index = _indexes(aliases)
     sentences = split_sentences(text)
     lowered = ascii_lower(text)
+    folded = folded_text(text)
     numbers = split_changes(text, [n for n in find_numbers(text, lowered) if not masked(lowered, n)])
     if not numbers:
         return []
@@ -129,7 +132,7 @@ def extract(article: ArticleIn, aliases: Aliases) -> list[Claim]:
     listing: tuple[int, tuple[str, str | None] | None] | None = None
     def attribute_pending(todo: list[tuple[int, int, bool, bool]]) -> None:
         for s, e, headline, needs_hint in todo:
-            if not needs_hint or SAY_HINT_RE.search(text, s, e):
+            if not needs_hint or SAY_HINT_RE.search(folded, s, e):
                 remember_sources(text, s, e, headline, source_index, memory, main_region)
 
     memory.attribute_pending = attribute_pending
@@ -150,11 +153,11 @@ def extract(article: ArticleIn, aliases: Aliases) -> list[Claim]:
                 # "The deaths by state are as follows:" heads a list of figures of that kind
                 heading = KIND_RE.search(lowered, s, e)
                 if heading:
-                    last_kind = (si, heading.lastgroup or "")
+                    last_kind = (si, kind_of(heading.group(0)))
                 # "For the period between May 1 and May 9, the figures are:" gives them a window
                 listing = (si, heading_scope(text, lowered, s, e))
             continue
-        candidates = [n for n in in_sentence if is_candidate(text, n, s, e)]
+        candidates = [n for n in in_sentence if is_candidate(text, n, s, e, folded)]
         if not candidates:
             memory.pending.append((s, e, headline, False))
             continue
@@ -198,7 +201,7 @@ def _sentence_claims(article: ArticleIn, text: str, lowered: str, s: int, e: int
                      last_location: tuple[str | None, str | None], carry_kind: str | None = None,
                      story: frozenset[str] = frozenset(),
                      carry_scope: tuple[str, str | None] | None = None) -> list[Claim]:
-    kws = [KindWord(m.start(), m.end(), m.lastgroup or "", m.group(0) in WEAK_WORDS)
+    kws = [KindWord(m.start(), m.end(), kind_of(m.group(0)), m.group(0) in WEAK_WORDS)
            for m in KIND_RE.finditer(lowered, s, e)
            if m.group(0) != "lives" or LIVES_TAKEN_RE.search(lowered, max(s, m.start() - 60), m.start())]
     quals = [qualify(text, n, s) for n in nums]
@@ -262,9 +265,9 @@ def _sentence_claims(article: ArticleIn, text: str, lowered: str, s: int, e: int
         # hypotheticals and negations: "could kill thousands", "no one was killed"
         lo = min(n.start, kw.start) if kw else n.start
         hi = max(n.end, kw.end) if kw else n.end
-        window = text[max(s, lo - 30):hi]
-        if HYPOTHETICAL_RE.search(window) or HEDGED_PAST_RE.search(text, lo, min(e, hi + 25)) \
-                or NEGATION_RE.search(text[max(s, lo - 8):lo]):
+        folded = folded_text(text)
+        if HYPOTHETICAL_RE.search(folded[max(s, lo - 30):hi]) or HEDGED_PAST_RE.search(folded, lo, min(e, hi + 25)) \
+                or NEGATION_RE.search(folded[max(s, lo - 8):lo]):
             continue
         scope, period = scope_of(text, lowered, n, s, e, kw, story)
         subject = subject_after(text, n, e) or subject_before(text, s, q_start)

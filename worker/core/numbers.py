@@ -82,6 +82,8 @@ def ascii_lower(text: str) -> str:
     low = text.lower()
     return low if len(low) == len(text) else text.translate(_ASCII_LOWER)
 
+
+
 def trie(words: list[str]) -> str:
     """An alternation matching exactly ``words``, factored by common prefixes.
 

@@ -88,13 +88,15 @@ def scope_of(text: str, lowered: str, n: Number, s: int, e: int, kw: KindWord | 
             lowered, max(s, n.start - 60), n.start):
         return "period", "since the last report"
     hi = min(e, core_end + 70)
-    day = _DAY_EVENT_RE.search(lowered, lo, hi)
+    # each pattern below is tried only where a word it cannot match without occurs
+    day = _DAY_EVENT_RE.search(lowered, lo, hi) if lowered.find("day", lo, hi) >= 0 and _ATTACKS_GATE_RE.search(
+        lowered, lo, hi) else None
     if day is not None:
         # "Israeli strikes on Monday killed 558", "the toll of Monday's raids": the count of one day
         g = "wd" if day.group("wd") else "wd2"
         return "period", text[day.start(g):day.end(g)].capitalize()
     fronted = PERIOD_RE.match(lowered, s + len(lowered[s:lo]) - len(lowered[s:lo].lstrip())) if lo > s else None
-    matches = list(PERIOD_RE.finditer(lowered, lo, hi))
+    matches = list(PERIOD_RE.finditer(lowered, lo, hi)) if _PERIOD_GATE_RE.search(lowered, lo, hi) else []
     if fronted is not None and FRONTED_END_RE.match(lowered, fronted.end()):
         # "In the last 24 hours, 119 people died and 71 were injured": the sentence's window
         matches.insert(0, fronted)
@@ -132,23 +134,37 @@ def scope_of(text: str, lowered: str, n: Number, s: int, e: int, kw: KindWord | 
         if g == "lastyear":
             return "period", written
     window = lowered[max(s, n.start - 100):min(e, n.end + 100)]
-    dated = DATED_ATTACK_RE.search(window)
+    dated = DATED_ATTACK_RE.search(window) if any(w in window for w in _DATED_ATTACK_WORDS) else None
     if dated and "since" not in window[max(0, dated.start() - 30):dated.start()]:
         return "incident", None
-    toll = TOLL_RISE_RE.search(lowered, max(s, n.start - 110), n.start)
+    toll = TOLL_RISE_RE.search(lowered, max(s, n.start - 110), n.start) if lowered.find(
+        "toll", max(s, n.start - 110), n.start) >= 0 else None
     if toll:
         # the toll of one strike inside a war is that incident's; of a crash or a flood, the story's
         attack = [m for m in INCIDENT_RE.finditer(toll.group(0)) if not DISASTER_RE.fullmatch(m.group(0))]
         return ("incident", None) if attack else ("cumulative", None)
-    if ANOTHER_EVENT_RE.search(lowered, max(0, s - 200), min(e, n.end + 60)):
+    a, b = max(0, s - 200), min(e, n.end + 60)
+    if any(lowered.find(w, a, b) >= 0 for w in _ANOTHER_EVENT_WORDS) and any(
+            lowered.find(w, a, b) >= 0 for w in _ANOTHER_WORDS) and ANOTHER_EVENT_RE.search(lowered, a, b):
         return "incident", None
-    if not CUMULATIVE_RE.search(window):
+    if not (any(w in window for w in _CUMULATIVE_WORDS) and CUMULATIVE_RE.search(window)):
         for m in INCIDENT_RE.finditer(window):
             if m.group(0) not in story:
                 return "incident", None  # the story's own disaster: its toll is the running total
     return "cumulative", None
 
 
+# the words a pattern cannot match without (each of its alternatives holds one): where none
+# occurs, the pattern is not tried (a necessary condition, the same answers)
+_ATTACKS_GATE_RE = re.compile(r"strikes|attacks|raids|bomb|shelling|fighting|clashes")
+_PERIOD_GATE_RE = re.compile(
+    r"hours|past|last|previous|overnight|since|week|month|from|day|alone|daily|january|february|march|april|may"
+    r"|june|july|august|september|october|november|december")
+_DATED_ATTACK_WORDS = ("attack", "infiltrat", "storm", "raid", "invad", "massacre", "overran")
+_ANOTHER_EVENT_WORDS = ("quake", "tremor", "aftershock", "landslide", "storm", "cyclone", "explosion", "blast")
+_ANOTHER_WORDS = ("another", "new", "second", "fresh", "separate", "latest")
+_CUMULATIVE_WORDS = ("since", "far", "total", "overall", "date", "war", "conflict", "cumulative", "start", "began",
+                     "ongoing")
 _WEEKDAY = r"(?P<{}>monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today)"
 _ATTACKS = r"(?:air\s*strikes|strikes|attacks|raids|bombardments?|bombings|shelling|fighting|clashes)"
 _DAY_EVENT_RE = re.compile(rf"\b{_WEEKDAY.format('wd')}['’]s\s+(?:[a-z-]+\s+){{0,2}}{_ATTACKS}\b"

@@ -13,6 +13,7 @@ from worker.core.attribution import (
     find_attributions,
     resolve_late,
 )
+from worker.core.casefold import folded_re, folded_text
 from worker.core.authorities import is_back_reference, resolves_nothing
 from worker.core.numbers import Number, trie
 from worker.core.offices import DEMONYMS, MEDIA_RE
@@ -37,7 +38,7 @@ def resolve_claim_source(c: Claim, memory: SourceMemory) -> Claim:
         memory.settle(lambda s, e: bool(FRAMING_RE.search(text, s, e) or POINTS_BACK_RE.match(text, s, e)))
         named = memory.framing(c.start)
         if named is not None and memory.pending_between(named[0], c.start,
-                                                        lambda s, e: bool(SAY_HINT_RE.search(text, s, e))):
+                                                        lambda s, e: bool(SAY_HINT_RE.search(folded_text(text), s, e))):
             named = memory.framing(c.start) if memory.last_named(c.start) else None  # settle the rest
         named = named or memory.pointed_back(c.end, BACK_CHARS)
         if named is not None:
@@ -90,7 +91,7 @@ CARRY_SENTENCES = 2
 _SAY_HINT_WORDS = ("said says according reported citing told announced stated confirmed added presented released "
                    "issued published detailed informed noted revealed").split()
 # the words as a prefix tree: the same matches as their plain alternation, found faster
-SAY_HINT_RE = re.compile(r"\b(?:" + trie(_SAY_HINT_WORDS) + r"|as per)\b", re.IGNORECASE)
+SAY_HINT_RE = folded_re(r"\b(?:" + trie(_SAY_HINT_WORDS) + r"|as per)\b")
 
 
 def remember_sources(text: str, s: int, e: int, headline: bool, index: SourceIndex,
