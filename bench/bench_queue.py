@@ -114,7 +114,9 @@ def queue_rate(queue: dict, db_url: str, payloads: list[dict], batch: int, tmp: 
     try:
         with watch.connect() as conn:
             t = time.perf_counter()
-            enqueue_payloads(((p, "bench") for p in payloads), queue["CLAIMTRACK_BROKER_URL"], size=batch)
+            # the ledger rows go to the bench's store, the one the worker deletes them from
+            enqueue_payloads(((p, "bench") for p in payloads), queue["CLAIMTRACK_BROKER_URL"], size=batch,
+                             engine=watch)
             while conn.execute(text("SELECT count(*) FROM articles")).scalar_one() < len(payloads) \
                     or not queue_drained(queue):
                 conn.rollback()
