@@ -315,6 +315,18 @@ def test_a_task_that_gives_up_records_its_articles_as_failed(cli_env, engine):
         assert "gave up after 0 retries: ConnectionError: database gone" == rej.reason
 
 
+def test_a_message_whose_arguments_do_not_fit_is_rejected_not_failed(cli_env, engine):
+    payload = {"id": "odd", "text": TEXT}
+    out = tasks.ingest_article.apply(args=[payload, "origin", "a third argument"], task_id="odd-1").get()
+    assert out["status"] == "rejected" and "do not fit claimtrack.ingest_article" in out["reason"]
+    out = tasks.ingest_batch.apply(args=[], task_id="odd-2").get()
+    assert out["status"] == "rejected" and "payloads" in out["reason"]
+    with session_scope(engine) as s:
+        rows = s.execute(select(Rejection.status, Rejection.article, Rejection.origin)).all()
+        assert set(rows) == {("rejected", None, "task:odd-2"), ("rejected", "odd", "task:odd-1")}
+        assert s.scalar(select(func.count()).select_from(Article)) == 0
+
+
 def test_tasks_are_json_only_acked_late_time_limited_and_retry_only_transient_errors():
     from worker.celery_app import app
 

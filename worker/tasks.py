@@ -11,6 +11,7 @@ a worker killed mid-task leaves the message to be delivered again.
 """
 from __future__ import annotations
 
+import inspect
 import logging
 import traceback as tb
 from collections import Counter
@@ -267,6 +268,9 @@ class ClaimtrackTask(app.Task):
     """
 
     def __call__(self, *args, **kwargs):
+        misfit = self._misfit(args, kwargs)
+        if misfit is not None:
+            return misfit
         try:
             return super().__call__(*args, **kwargs)
         except Exception as e:
@@ -274,6 +278,28 @@ class ClaimtrackTask(app.Task):
             if stop is not None:
                 raise stop from e
             raise
+
+    def _misfit(self, args, kwargs) -> dict | None:
+        """A message whose arguments do not fit the task ("claimtrack.ingest_article" with
+        three arguments) is rejected with its reason, recorded once and acknowledged: a
+        property of the message, which no retry would change. None when they fit."""
+        try:
+            inspect.signature(self.run).bind(*args, **kwargs)
+            return None
+        except TypeError as e:
+            reason = f"the message's arguments do not fit {self.name}: {e}"[:500]
+        task_id = getattr(self.request, "id", None) or "?"
+        payloads = [p for p in _payloads_of(self.name, args, kwargs) if isinstance(p, dict)]
+        try:
+            engine = engine_for(settings.database_url())
+            for payload in payloads or [None]:
+                art_id = payload.get("id") if payload else None
+                record_rejection(engine, f"task:{task_id}", art_id if isinstance(art_id, str) else None, reason,
+                                 payload=payload)
+        except Exception:  # noqa: BLE001 - the store is unreachable; the log has the reason
+            log.exception("task %s rejected (%s) and could not be recorded", task_id, reason)
+        self._off_ledger(task_id)
+        return {"status": "rejected", "reason": reason}
 
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         if self.name == recheck_claims.name:
