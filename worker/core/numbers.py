@@ -84,6 +84,25 @@ def ascii_lower(text: str) -> str:
 
 
 
+def top_alternatives(pattern: str) -> list[str]:
+    """The alternatives of ``pattern`` at its top level (not inside brackets)."""
+    out, depth, start, i = [], 0, 0, 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c in "([":
+            depth += 1
+        elif c in ")]":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    return out + [pattern[start:]]
+
+
 def trie(words: list[str]) -> str:
     """An alternation matching exactly ``words``, factored by common prefixes.
 
