@@ -233,3 +233,39 @@ def test_the_army_of_the_state_named_last():
     text = ("Israel said on Tuesday that its forces entered the camp. "
             "Two reservists were killed in the operation, according to the army.")
     assert claims(text)[-1].source_canonical == "Israeli military"
+
+
+def _memory(text, attributed):
+    """A memory over ``text`` whose queue remembers each sentence's first word as a source."""
+    from worker.core.source_memory import SourceMemory
+    memory = SourceMemory(text=text)
+
+    def attribute(todo):
+        for s, e, _, _ in todo:
+            attributed.append(s)
+            name = text[s:e].split()[0]
+            memory.remember(name, name + " office", at=s)
+    memory.attribute_pending = attribute
+    return memory
+
+
+def test_a_name_no_queued_sentence_holds_leaves_the_queue_to_the_next_read_that_needs_it():
+    text = "Haddad spoke. Okonkwo spoke. Ferreira spoke."
+    attributed: list[int] = []
+    memory = _memory(text, attributed)
+    memory.pending = [(0, 13, False, True), (14, 28, False, True)]
+    assert memory.name("wen") is None and attributed == []  # no queued sentence names Wen
+    memory.pending.append((29, 44, False, True))  # queued after that read
+    # a read of the settled memory attributes what the skipped read owed, no more
+    assert memory.last_settled() == (14, "Okonkwo", "Okonkwo office")
+    assert attributed == [0, 14] and [p[0] for p in memory.pending] == [29]
+    assert memory.name("haddad") == "Haddad office" and attributed == [0, 14]  # nor here
+    assert memory.name("ferreira") == "Ferreira office" and attributed == [0, 14, 29]
+
+
+def test_a_name_a_queued_sentence_holds_attributes_the_queue_first():
+    text = "Haddad spoke. Okonkwo spoke."
+    attributed: list[int] = []
+    memory = _memory(text, attributed)
+    memory.pending = [(0, 13, False, True), (14, 28, False, True)]
+    assert memory.name("okonkwo") == "Okonkwo office" and attributed == [0, 14]

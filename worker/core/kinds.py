@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from worker.core.numbers import top_alternatives
+
 # kind -> words around a number that say what happened to the counted people.
 # Order matters only for overlapping alternatives inside one kind.
 KIND_WORDS: dict[str, str] = {
@@ -52,26 +54,7 @@ _LAYOUT = re.compile(r"\s+")
 # the layout whitespace of KIND_WORDS is dropped; multi-word entries spell \s+ themselves
 
 
-def _top_alternatives(pattern: str) -> list[str]:
-    """The alternatives of ``pattern`` at its top level (not inside brackets)."""
-    out, depth, start, i = [], 0, 0, 0
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c in "([":
-            depth += 1
-        elif c in ")]":
-            depth -= 1
-        elif c == "|" and depth == 0:
-            out.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    return out + [pattern[start:]]
-
-
-_KIND_ALTS: dict[str, list[str]] = {k: _top_alternatives(_LAYOUT.sub("", v)) for k, v in KIND_WORDS.items()}
+_KIND_ALTS: dict[str, list[str]] = {k: top_alternatives(_LAYOUT.sub("", v)) for k, v in KIND_WORDS.items()}
 
 
 def _by_first_letter(alts: dict[str, list[str]]) -> str:

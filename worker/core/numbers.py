@@ -13,6 +13,55 @@ import functools
 import re
 from dataclasses import dataclass
 
+def top_alternatives(pattern: str) -> list[str]:
+    """The alternatives of ``pattern`` at its top level (not inside brackets)."""
+    out, depth, start, i = [], 0, 0, 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c in "([":
+            depth += 1
+        elif c in ")]":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    return out + [pattern[start:]]
+
+
+def trie(words: list[str]) -> str:
+    """An alternation matching exactly ``words``, factored by common prefixes (a chain of
+    single letters is written out, not nested).
+
+    >>> trie(["ten", "tens", "two"])
+    't(?:en(?:s)?|wo)'
+    """
+    return "|".join(_trie_alternatives(words))
+
+
+def _trie_alternatives(words: list[str]) -> list[str]:
+    by_first: dict[str, list[str]] = {}
+    for w in sorted(set(words)):
+        by_first.setdefault(w[:1], []).append(w[1:])
+    alts = []
+    for first, rests in by_first.items():
+        if not first:
+            continue
+        tails = [r for r in rests if r]
+        if not tails:
+            alts.append(re.escape(first))
+            continue
+        sub = _trie_alternatives(tails)
+        body = sub[0] if len(sub) == 1 else "(?:" + "|".join(sub) + ")"
+        if "" in rests:
+            body = (f"(?:{body})" if len(sub) == 1 else body) + "?"
+        alts.append(re.escape(first) + body)
+    return alts
+
+
 UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
@@ -39,6 +88,10 @@ VAGUE = {
 }
 
 _WORD = "|".join(sorted(list(UNITS) + list(TENS) + list(SCALES), key=len, reverse=True))
+# the same words as a prefix tree: every use is followed by \b, and of two words that match at
+# one place one is a prefix of the other, which the tree tries longest first as the
+# alternation does (the same matches; the pattern compiles and runs faster)
+_WORD_TREE = trie(_WORD.split("|"))
 _DIGITS = (
     r"\d{1,3}(?:,\d{3})+(?!,?\d)"            # 31,800  1,200,000
     r"|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d|[,.]\d)"  # 31 800 (thin/nb space too)
@@ -48,9 +101,9 @@ _DIGITS = (
 _SCALE_WORD = r"(?:hundred|thousand|lakhs?|million|crores?|billion|trillion)"
 _NUMERAL = (
     rf"(?:(?:{_DIGITS})(?:[ \u00a0]?(?:{_SCALE_WORD})\b|(?:mn|mln|bn|m|k|b)\b(?![.’']\w))?"
-    rf"|(?:\b(?:{_WORD})\b(?:[ \u00a0-]+(?:{_WORD})\b"
-    rf"|(?<=hundred)\s+and\s+(?:{_WORD})\b|(?<=thousand)\s+and\s+(?:{_WORD})\b"
-    rf"|(?<=million)\s+and\s+(?:{_WORD})\b)*)"
+    rf"|(?:\b(?:{_WORD_TREE})\b(?:[ \u00a0-]+(?:{_WORD_TREE})\b"
+    rf"|(?<=hundred)\s+and\s+(?:{_WORD_TREE})\b|(?<=thousand)\s+and\s+(?:{_WORD_TREE})\b"
+    rf"|(?<=million)\s+and\s+(?:{_WORD_TREE})\b)*)"
     rf"|(?:(?:half\s+an?|an?)\s+(?:{_SCALE_WORD}|dozen)\b)"
     rf"|(?:half\s+an?\s+(?:{_SCALE_WORD}|dozen)\b)|(?:half\s+{_SCALE_WORD}\b)"
     rf"|(?:\bdozen\b)"
@@ -82,28 +135,6 @@ def ascii_lower(text: str) -> str:
     low = text.lower()
     return low if len(low) == len(text) else text.translate(_ASCII_LOWER)
 
-
-
-def trie(words: list[str]) -> str:
-    """An alternation matching exactly ``words``, factored by common prefixes.
-
-    >>> trie(["ten", "tens", "two"])
-    't(?:e(?:n(?:s)?)|w(?:o))'
-    """
-    by_first: dict[str, list[str]] = {}
-    for w in sorted(set(words)):
-        by_first.setdefault(w[:1], []).append(w[1:])
-    alts = []
-    for first, rests in by_first.items():
-        if not first:
-            continue
-        tails = [r for r in rests if r]
-        if not tails:
-            alts.append(re.escape(first))
-            continue
-        sub = trie(tails)
-        alts.append(re.escape(first) + (f"(?:{sub})?" if "" in rests else f"(?:{sub})"))
-    return "|".join(alts)
 
 
 # every position where a NUMBER_RE match can begin (a superset): a digit, a

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from worker.core.numbers import trie
 from worker.core.types import Aliases
 
 _CAP_PHRASE_RE = re.compile(
@@ -68,8 +69,10 @@ def build_place_index(aliases: Aliases) -> PlaceIndex:
                 lower.append(name)
     lower_re = None
     if lower:
-        alt = "|".join(re.escape(n) for n in sorted(set(lower), key=len, reverse=True))
-        lower_re = re.compile(rf"\b(?:{alt})\b")
+        # a prefix tree of the names: the same matches as their alternation longest first
+        # (of two names that match at one place, one is a prefix of the other and the tree
+        # tries the longer first), a word start tries a few first letters, not every name
+        lower_re = re.compile(rf"\b(?:{trie(lower)})\b")
     return PlaceIndex(by_name, lower_re, frozenset(k.split()[0] for k in by_name), within=aliases.within,
                       kinds=aliases.kinds)
 
@@ -172,6 +175,9 @@ def _find_places(text: str, start: int, end: int, index: PlaceIndex) -> list[Pla
 # the kind of region it is; also finds subdivisions no table lists
 _SUFFIX_WORDS = (r"(?:[Pp]rovinces?|[Dd]istricts?|[Gg]overnorates?|[Rr]egions?|[Cc]ounty|[Pp]refecture|[Oo]blast|states?|"
                  r"[Vv]illages?|town|city)")
+# every match of _SUFFIX_PLACE_RE holds one of these (a span without any holds no match)
+_SUFFIX_STEMS = ("rovince", "istrict", "overnorate", "egion", "ounty", "refecture", "blast", "state", "illage",
+                 "town", "city")
 # a name of a people, not a place: "Turkish state", "Valencian region"
 _DEMONYM_RE = re.compile(r"(?:ish|ian|ese|ean)$")
 _SUFFIX_PLACE_RE = re.compile(
@@ -189,7 +195,8 @@ police army military health school security election electoral administrative in
 def _with_suffixes(text: str, start: int, end: int, found: list[Place]) -> list[Place]:
     """Widen places written with their kind ("Herat province") and add the
     unknown ones ("Zindajan district") to ``found``."""
-    if not found and not _SUFFIX_PLACE_RE.search(text, start, end):
+    if not any(text.find(w, start, end) >= 0 for w in _SUFFIX_STEMS) or (
+            not found and not _SUFFIX_PLACE_RE.search(text, start, end)):
         return found
     by_end = {p.end: i for i, p in enumerate(found)}
     out = list(found)

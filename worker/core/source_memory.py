@@ -12,6 +12,8 @@ from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from worker.core.casefold import folded_text
+
 _HEAD_WORD_RE = re.compile(r"[a-z]{3,}")
 _NAME_RE = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b|\bal-[A-Z][a-z]+\b")
 
@@ -56,6 +58,9 @@ class SourceMemory:
     _streams: tuple[dict[str, tuple[list[int], list[str]]], ...] = field(default_factory=lambda: ({}, {}, {}))
     _late: int = 0
     _settled: bool = False
+    # the first queued sentences a read skipped attributing (see name): attributed first
+    # by the next read that needs the whole queue
+    _owed: int = 0
     # offset of a source phrase -> the phrase as written
     _raws: dict[int, str] = field(default_factory=dict)
     # canonical -> offset where it framed a report ("X presented a report", "as per X's report")
@@ -101,6 +106,7 @@ class SourceMemory:
     def pointed_back(self, after: int, within: int) -> tuple[int, str, str] | None:
         """A source whose sentence, starting within ``within`` characters after ``after``,
         points back at the figures before it (among sentences attributed so far)."""
+        self._pay()
         hits = [b for b in self._back if after <= b[0] <= after + within]
         if not hits:
             return None
@@ -112,7 +118,16 @@ class SourceMemory:
         return self._get("h:" + word, before)
 
     def name(self, word: str, before: int = END) -> str | None:
-        """The source a person's name (lower-cased) last spoke for before ``before``."""
+        """The source a person's name (lower-cased) last spoke for before ``before``.
+
+        A queued sentence can only remember a name it holds: when none holds ``word``, the
+        queue is left as it is (attributing it would change no answer to this read) and
+        owed to the next read that needs it, which attributes it as this one would have."""
+        if self.pending and self.attribute_pending is not None:
+            folded = folded_text(self.text)
+            if not any(folded.find(word, s, e) >= 0 for s, e, _, _ in self.pending):
+                self._owed = len(self.pending)
+                return self._find("n:" + word, before, settle=False)[1]
         return self._get("n:" + word, before)
 
     def _get(self, key: str, before: int) -> str | None:
@@ -120,6 +135,7 @@ class SourceMemory:
 
     def settle(self, wanted: Callable[[int, int], bool]) -> None:
         """Attribute, once, the queued sentences ``wanted(start, end)`` picks, and no others."""
+        self._pay()
         if self._settled or not self.pending or self.attribute_pending is None:
             return
         self._settled = True
@@ -135,16 +151,34 @@ class SourceMemory:
 
     def pending_between(self, lo: int, hi: int, wanted: Callable[[int, int], bool]) -> bool:
         """Is a queued sentence between offsets ``lo`` and ``hi`` one ``wanted`` picks?"""
+        self._pay()
         return any(lo <= s < hi and wanted(s, e) for s, e, _, _ in self.pending)
 
     def last_settled(self, before: int = END) -> tuple[int, str, str] | None:
         """Like :meth:`last_named`, among the sentences attributed so far (no queue)."""
+        self._pay()
         at, canonical = self._find(_LAST, before, settle=False)
         return None if canonical is None else (at, self._raws.get(at, canonical), canonical)
+
+    def _pay(self) -> None:
+        """Attribute the queued sentences a skipped read owes (see name), as that read would
+        have: the sentences queued after it stay queued."""
+        if not self._owed or self.attribute_pending is None:
+            return
+        todo, rest = self.pending[:self._owed], self.pending[self._owed:]
+        self._owed = 0
+        self.pending = []
+        self._late = 1
+        try:
+            self.attribute_pending(todo)
+        finally:
+            self._late = 0
+            self.pending = rest + self.pending
 
     def _find(self, key: str, before: int, settle: bool = True) -> tuple[int, str | None]:
         if settle and self.pending and self.attribute_pending is not None:
             todo, self.pending = self.pending, []
+            self._owed = 0
             self._late = 1
             try:
                 self.attribute_pending(todo)
