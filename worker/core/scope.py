@@ -134,7 +134,7 @@ def scope_of(text: str, lowered: str, n: Number, s: int, e: int, kw: KindWord | 
         if g == "lastyear":
             return "period", written
     window = lowered[max(s, n.start - 100):min(e, n.end + 100)]
-    dated = DATED_ATTACK_RE.search(window) if any(w in window for w in _DATED_ATTACK_WORDS) else None
+    dated = DATED_ATTACK_RE.search(window) if any(map(window.__contains__, _DATED_ATTACK_WORDS)) else None
     if dated and "since" not in window[max(0, dated.start() - 30):dated.start()]:
         return "incident", None
     toll = TOLL_RISE_RE.search(lowered, max(s, n.start - 110), n.start) if lowered.find(
@@ -144,10 +144,12 @@ def scope_of(text: str, lowered: str, n: Number, s: int, e: int, kw: KindWord | 
         attack = [m for m in INCIDENT_RE.finditer(toll.group(0)) if not DISASTER_RE.fullmatch(m.group(0))]
         return ("incident", None) if attack else ("cumulative", None)
     a, b = max(0, s - 200), min(e, n.end + 60)
-    if any(lowered.find(w, a, b) >= 0 for w in _ANOTHER_EVENT_WORDS) and any(
-            lowered.find(w, a, b) >= 0 for w in _ANOTHER_WORDS) and ANOTHER_EVENT_RE.search(lowered, a, b):
+    span = lowered[a:b]
+    # (map over a slice's __contains__: the substring tests without a Python frame each)
+    if any(map(span.__contains__, _ANOTHER_EVENT_WORDS)) and any(map(span.__contains__, _ANOTHER_WORDS)) \
+            and ANOTHER_EVENT_RE.search(lowered, a, b):
         return "incident", None
-    if not (any(w in window for w in _CUMULATIVE_WORDS) and CUMULATIVE_RE.search(window)):
+    if not (any(map(window.__contains__, _CUMULATIVE_WORDS)) and CUMULATIVE_RE.search(window)):
         for m in INCIDENT_RE.finditer(window):
             if m.group(0) not in story:
                 return "incident", None  # the story's own disaster: its toll is the running total
