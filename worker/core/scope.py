@@ -96,7 +96,7 @@ def scope_of(text: str, lowered: str, n: Number, s: int, e: int, kw: KindWord | 
         g = "wd" if day.group("wd") else "wd2"
         return "period", text[day.start(g):day.end(g)].capitalize()
     fronted = PERIOD_RE.match(lowered, s + len(lowered[s:lo]) - len(lowered[s:lo].lstrip())) if lo > s else None
-    matches = list(PERIOD_RE.finditer(lowered, lo, hi)) if _PERIOD_GATE_RE.search(lowered, lo, hi) else []
+    matches = list(PERIOD_RE.finditer(lowered, lo, hi)) if any(map(lowered[lo:hi].__contains__, _PERIOD_WORDS)) else []
     if fronted is not None and FRONTED_END_RE.match(lowered, fronted.end()):
         # "In the last 24 hours, 119 people died and 71 were injured": the sentence's window
         matches.insert(0, fronted)
@@ -159,9 +159,9 @@ def scope_of(text: str, lowered: str, n: Number, s: int, e: int, kw: KindWord | 
 # the words a pattern cannot match without (each of its alternatives holds one): where none
 # occurs, the pattern is not tried (a necessary condition, the same answers)
 _ATTACKS_GATE_RE = re.compile(r"strikes|attacks|raids|bomb|shelling|fighting|clashes")
-_PERIOD_GATE_RE = re.compile(
-    r"hours|past|last|previous|overnight|since|week|month|from|day|alone|daily|january|february|march|april|may"
-    r"|june|july|august|september|october|november|december")
+_PERIOD_WORDS = ("hours", "past", "last", "previous", "overnight", "since", "week", "month", "from", "day", "alone",
+                 "daily", "january", "february", "march", "april", "may", "june", "july", "august", "september",
+                 "october", "november", "december")
 _DATED_ATTACK_WORDS = ("attack", "infiltrat", "storm", "raid", "invad", "massacre", "overran")
 _ANOTHER_EVENT_WORDS = ("quake", "tremor", "aftershock", "landslide", "storm", "cyclone", "explosion", "blast")
 _ANOTHER_WORDS = ("another", "new", "second", "fresh", "separate", "latest")
