@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from worker.aliases import load_aliases
-from worker.core.candidates import MASK_RE, masked as _masked
+from worker.core.candidates import MASK_RE, is_candidate, masked as _masked
 from worker.core.casefold import FOLDED_PATTERNS, check_foldable, fold
 from worker.core.extract import extract
 from worker.core.numbers import NUMBER_RE, _scan, ascii_lower, find_numbers
@@ -132,3 +132,20 @@ def test_a_folded_pattern_finds_in_the_folded_text_what_it_finds_case_blind_in_t
     assert len(folded) == len(text)
     for blind, folded_rx in _FOLD_PAIRS:
         assert [m.span() for m in blind.finditer(text)] == [m.span() for m in folded_rx.finditer(folded)]
+
+
+GATE_WORDS = st.sampled_from([
+    "12", "1,200", "three", "people", "rose BY", "by", "increased by about", "pulled out", "ALIVE", "live victims",
+    "who were Missing were found", "unaccounted for", "bodies were HANDED over", "shifted", "cremated", "Sections",
+    "IPC", "and", "discharged", "under treatment", "in stable condition", "livestock", "Cattle", "aims to reach",
+    "to help", "ſ", "ı", "İ", "\u212a", ",", ".", "(", ")", "-",
+])
+GATE_TEXT = st.lists(st.one_of(GATE_WORDS, st.text(max_size=4)), max_size=25).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=GATE_TEXT)
+def test_the_candidate_filter_answers_the_same_with_its_word_gates(text):
+    folded = fold(text)
+    for n in find_numbers(text):
+        assert is_candidate(text, n, 0, len(text), folded) == is_candidate(text, n, 0, len(text))

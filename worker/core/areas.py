@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from worker.core.casefold import folded_text
 from worker.core.numbers import Number
 from worker.core.places import Place
 
@@ -59,6 +60,8 @@ _FIGURE_RE = re.compile(r"\d[\d,.]*")
 def respective_place(text: str, s: int, e: int, n: Number, places: list[Place]) -> tuple[str, str] | None:
     """The place of ``n`` in a "respectively" sentence: the k-th figure of the
     list goes with the k-th place of the list of places before it."""
+    if folded_text(text).find("respectively", n.end, e) < 0:
+        return None  # (the folded text holds it wherever the case-blind pattern matches)
     r = _RESPECTIVELY_RE.search(text, n.end, e)
     if not r or r.start() - n.end > 80 or ". " in text[n.end:r.start()]:
         return None

@@ -124,7 +124,7 @@ def _gated(sent: str) -> tuple[re.Pattern[str], ...]:
     # a gate pattern is tried only where its words occur (substring tests are cheaper)
     if "accord" in low or "cit" in low or ("per" in low and _ACCORDING_GATE_RE.search(low)):
         out.append(ACCORDING_RE)
-    if any(w in low for w in _FIGURES_WORDS) and _FIGURES_GATE_RE.search(low):
+    if any(map(low.__contains__, _FIGURES_WORDS)) and _FIGURES_GATE_RE.search(low):
         out.append(FIGURES_FROM_RE)
     if "by" in low and _BY_GATE_RE.search(low):
         out.append(BY_RE)
@@ -167,7 +167,7 @@ def find_attributions(text: str, start: int, end: int, headline: bool = False,
         if np is not None:
             a, raw = np
             found.append((start + a, start + a + len(raw), raw))
-    for m in SAID_X_RE.finditer(sent) if any(w in sent for w in _SAID_X_WORDS) else ():
+    for m in SAID_X_RE.finditer(sent) if any(map(sent.__contains__, _SAID_X_WORDS)) else ():
         raw = _clean_tail(m.group("src"))
         if _NOT_SAID_X_RE.match(raw):
             continue
@@ -201,6 +201,7 @@ _GENERIC_WORDS = frozenset(["the", "a", "an", "its", "their", "his", "her", "our
 _LOWER_WORD_RE = re.compile(r"[a-z]+")
 
 
+@functools.lru_cache(maxsize=20_000)
 def _is_generic(raw: str) -> bool:
     """Does ``raw`` name no one ("the latest data", "the")? "an official" does."""
     words = _LOWER_WORD_RE.findall(raw.lower())

@@ -195,7 +195,7 @@ police army military health school security election electoral administrative in
 def _with_suffixes(text: str, start: int, end: int, found: list[Place]) -> list[Place]:
     """Widen places written with their kind ("Herat province") and add the
     unknown ones ("Zindajan district") to ``found``."""
-    if not any(text.find(w, start, end) >= 0 for w in _SUFFIX_STEMS) or (
+    if not any(map(text[start:end].__contains__, _SUFFIX_STEMS)) or (
             not found and not _SUFFIX_PLACE_RE.search(text, start, end)):
         return found
     by_end = {p.end: i for i, p in enumerate(found)}

@@ -7,6 +7,7 @@ from worker.core.areas import area_after, respective_place
 from worker.core.attribution import (
     Attribution,
 )
+from worker.core.casefold import folded_text
 from worker.core.numbers import Number
 from worker.core.places import (
     Place,
@@ -306,10 +307,23 @@ _AGGRESSOR_AFTER_RE = re.compile(
 def _speaker_or_side(text: str, p: Place) -> bool:
     if _SPEAKER_AFTER_RE.match(text, p.end, p.end + 40) or _AGGRESSOR_AFTER_RE.match(text, p.end, p.end + 40):
         return True
-    if _SITUATING_RE.search(text, max(0, p.start - 40), p.start) or _SEAT_BEFORE_RE.search(
-            text, max(0, p.start - 30), p.start):
+    # each pattern is tried only where one of its words occurs (the folded text for the
+    # case-blind ones, casefold.py)
+    folded = folded_text(text)
+    if (any(map(folded[max(0, p.start - 40):p.start].__contains__, _SITUATING_WORDS))
+            and _SITUATING_RE.search(text, max(0, p.start - 40), p.start)) or (
+            any(map(folded[max(0, p.start - 30):p.start].__contains__, _SEAT_WORDS))
+            and _SEAT_BEFORE_RE.search(text, max(0, p.start - 30), p.start)):
         return True
-    return bool(_SIDE_BEFORE_RE.search(text, max(0, p.start - 45), p.start))
+    return bool(any(map(text[max(0, p.start - 45):p.start].__contains__, _SIDE_WORDS))
+                and _SIDE_BEFORE_RE.search(text, max(0, p.start - 45), p.start))
+
+
+_SITUATING_WORDS = ("north", "south", "east", "west", "near", "coast", "km", "kilomet", "miles")
+_SEAT_WORDS = ("embassy", "consulate", "headquarters", "bureau", "office", "based", "reporters", "journalists",
+               "conference", "briefing")
+_SIDE_WORDS = ("between", "war", "conflict", "fighting", "hostilities", "clashes", "tensions", "talks", "truce",
+               "ceasefire", "deal")
 
 
 # a place written as the name of the event: "the Balasore train crash", "the Herat earthquake"

@@ -120,7 +120,7 @@ def _earlier_before(text: str, lo: int = 0, at: int | None = None) -> re.Match[s
     at = len(text) if at is None else at
     folded = folded_text(text)
     window = folded[lo:at]
-    if not any(w in window for w in _EARLIER_WORDS):
+    if not any(map(window.__contains__, _EARLIER_WORDS)):
         return None
     return _EARLIER_BEFORE_RE.search(folded, lo, at)
 

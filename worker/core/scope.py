@@ -96,7 +96,7 @@ def scope_of(text: str, lowered: str, n: Number, s: int, e: int, kw: KindWord | 
         g = "wd" if day.group("wd") else "wd2"
         return "period", text[day.start(g):day.end(g)].capitalize()
     fronted = PERIOD_RE.match(lowered, s + len(lowered[s:lo]) - len(lowered[s:lo].lstrip())) if lo > s else None
-    matches = list(PERIOD_RE.finditer(lowered, lo, hi)) if _PERIOD_GATE_RE.search(lowered, lo, hi) else []
+    matches = list(PERIOD_RE.finditer(lowered, lo, hi)) if any(map(lowered[lo:hi].__contains__, _PERIOD_WORDS)) else []
     if fronted is not None and FRONTED_END_RE.match(lowered, fronted.end()):
         # "In the last 24 hours, 119 people died and 71 were injured": the sentence's window
         matches.insert(0, fronted)
@@ -134,7 +134,7 @@ def scope_of(text: str, lowered: str, n: Number, s: int, e: int, kw: KindWord | 
         if g == "lastyear":
             return "period", written
     window = lowered[max(s, n.start - 100):min(e, n.end + 100)]
-    dated = DATED_ATTACK_RE.search(window) if any(w in window for w in _DATED_ATTACK_WORDS) else None
+    dated = DATED_ATTACK_RE.search(window) if any(map(window.__contains__, _DATED_ATTACK_WORDS)) else None
     if dated and "since" not in window[max(0, dated.start() - 30):dated.start()]:
         return "incident", None
     toll = TOLL_RISE_RE.search(lowered, max(s, n.start - 110), n.start) if lowered.find(
@@ -144,10 +144,12 @@ def scope_of(text: str, lowered: str, n: Number, s: int, e: int, kw: KindWord | 
         attack = [m for m in INCIDENT_RE.finditer(toll.group(0)) if not DISASTER_RE.fullmatch(m.group(0))]
         return ("incident", None) if attack else ("cumulative", None)
     a, b = max(0, s - 200), min(e, n.end + 60)
-    if any(lowered.find(w, a, b) >= 0 for w in _ANOTHER_EVENT_WORDS) and any(
-            lowered.find(w, a, b) >= 0 for w in _ANOTHER_WORDS) and ANOTHER_EVENT_RE.search(lowered, a, b):
+    span = lowered[a:b]
+    # (map over a slice's __contains__: the substring tests without a Python frame each)
+    if any(map(span.__contains__, _ANOTHER_EVENT_WORDS)) and any(map(span.__contains__, _ANOTHER_WORDS)) \
+            and ANOTHER_EVENT_RE.search(lowered, a, b):
         return "incident", None
-    if not (any(w in window for w in _CUMULATIVE_WORDS) and CUMULATIVE_RE.search(window)):
+    if not (any(map(window.__contains__, _CUMULATIVE_WORDS)) and CUMULATIVE_RE.search(window)):
         for m in INCIDENT_RE.finditer(window):
             if m.group(0) not in story:
                 return "incident", None  # the story's own disaster: its toll is the running total
@@ -157,9 +159,9 @@ def scope_of(text: str, lowered: str, n: Number, s: int, e: int, kw: KindWord | 
 # the words a pattern cannot match without (each of its alternatives holds one): where none
 # occurs, the pattern is not tried (a necessary condition, the same answers)
 _ATTACKS_GATE_RE = re.compile(r"strikes|attacks|raids|bomb|shelling|fighting|clashes")
-_PERIOD_GATE_RE = re.compile(
-    r"hours|past|last|previous|overnight|since|week|month|from|day|alone|daily|january|february|march|april|may"
-    r"|june|july|august|september|october|november|december")
+_PERIOD_WORDS = ("hours", "past", "last", "previous", "overnight", "since", "week", "month", "from", "day", "alone",
+                 "daily", "january", "february", "march", "april", "may", "june", "july", "august", "september",
+                 "october", "november", "december")
 _DATED_ATTACK_WORDS = ("attack", "infiltrat", "storm", "raid", "invad", "massacre", "overran")
 _ANOTHER_EVENT_WORDS = ("quake", "tremor", "aftershock", "landslide", "storm", "cyclone", "explosion", "blast")
 _ANOTHER_WORDS = ("another", "new", "second", "fresh", "separate", "latest")

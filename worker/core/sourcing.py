@@ -121,7 +121,7 @@ _FRAMING_WORDS = ("presented", "released", "issued", "published", "detailed", "s
 
 def _framing_words(low: str) -> bool:
     """``_FRAMING_GATE_RE.search(low)``, by substring tests first."""
-    return any(w in low for w in _FRAMING_WORDS) or ("per" in low and _FRAMING_GATE_RE.search(low) is not None)
+    return any(map(low.__contains__, _FRAMING_WORDS)) or ("per" in low and _FRAMING_GATE_RE.search(low) is not None)
 
 
 def _frames(text: str, s: int, e: int) -> bool:
