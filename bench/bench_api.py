@@ -33,7 +33,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import httpx  # noqa: E402
 
 from bench.bench_queue import drop_database, fresh_database  # noqa: E402
 from tests.test_queue_service import store_counts, synthetic_articles, write_jsonl  # noqa: E402

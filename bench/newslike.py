@@ -134,7 +134,7 @@ def _other_sentence(rng: random.Random, ctx: dict) -> str:
         f"Hospitals in {town} are running at {rng.randint(100, 300)}% of capacity.",
         f"Electricity was cut to {rng.randint(10, 95)}% of {prov}, the utility said.",
         f"Negotiators are due to meet again on {month} {rng.randint(1, 28)} in Geneva.",
-        f"The claims could not be independently verified.",
+        "The claims could not be independently verified.",
         f"It was the deadliest disaster to hit {ctx['country']} since {rng.randint(1950, 2015)}.",
         f"Satellite images released on {day} show whole villages in {prov} flattened.",
         f"Read more: how {ev_short(ctx)} unfolded, in maps.",
@@ -144,7 +144,7 @@ def _other_sentence(rng: random.Random, ctx: dict) -> str:
         f"Officials said {rng.choice(['the dam', 'the bridge', 'the airport', 'the main road'])} near {town} "
         f"had been badly damaged.",
         f"The prime minister visited {town} on {day} and promised to rebuild.",
-        f"Aid groups have warned for weeks that stocks were running low.",
+        "Aid groups have warned for weeks that stocks were running low.",
     ])
 
 
@@ -161,20 +161,20 @@ def _prose_sentence(rng: random.Random, ctx: dict) -> str:
         f"{role}, told reporters, adding that tents and blankets were the most urgent needs.",
         f"Aid agencies have struggled to reach the worst-affected parts of {prov}, where roads were washed away "
         f"or blocked by debris and mobile phone networks remain largely down.",
-        f"The government has faced growing criticism over its response, with opposition politicians accusing "
-        f"officials of ignoring repeated warnings from experts and local leaders.",
+        "The government has faced growing criticism over its response, with opposition politicians accusing "
+        "officials of ignoring repeated warnings from experts and local leaders.",
         f"In {town}, volunteers handed out bread and bottled water from the back of pickup trucks while families "
         f"queued outside the only pharmacy that was still open.",
         f"{src[0].upper() + src[1:]} has appealed for calm and urged people to follow instructions from the "
         f"emergency services, warning that conditions could worsen in the coming days.",
         f"Analysts say the disaster has exposed years of underinvestment in infrastructure across {ctx['country']}, "
         f"where building codes are often poorly enforced outside the main cities.",
-        f"Footage shared on social media showed rescuers carrying people on stretchers through narrow streets "
-        f"as relatives searched for news of the missing.",
+        "Footage shared on social media showed rescuers carrying people on stretchers through narrow streets "
+        "as relatives searched for news of the missing.",
         f"{name} said the priority was to restore water and electricity and to get children back into school "
         f"as soon as it was safe to do so.",
-        f"Neighbouring countries and several international organisations have offered help, and the first "
-        f"relief flights landed at the regional airport on the weekend.",
+        "Neighbouring countries and several international organisations have offered help, and the first "
+        "relief flights landed at the regional airport on the weekend.",
         f"Officials in {prov} have set up temporary shelters in schools and sports halls, but many of them are "
         f"already full and lack proper sanitation.",
         f"\"We lost everything in a few minutes,\" said a farmer from a village near {town}, standing beside what "

