@@ -147,3 +147,11 @@ def test_review_list_puts_the_most_trusted_flags_first(engine, tmp_path):
     assert len(listed) >= 2
     assert [c for c, _ in listed] == sorted((c for c, _ in listed), reverse=True)
     assert all(reasons for _, reasons in listed)
+
+
+def test_a_smaller_figure_the_largest_allows_is_no_part():
+    from worker.core.identity import parts_beside_totals
+    rows = [(0, "Sudan Health Ministry", "m", "Sudan", "2023-05-02", "total", 5000, 4500, 5500),  # "nearly 5,000"
+            (1, "Sudan Health Ministry", "m", "Sudan", "2023-05-02", "total", 4926, 4926, 4926),  # the count itself
+            (2, "Sudan Health Ministry", "m", "Sudan", "2023-05-02", "total", 1200, 1200, 1200)]  # a sub-count
+    assert parts_beside_totals(rows) == {2}

@@ -144,3 +144,22 @@ CROSS = [
 def test_cross_links(name, window, target, expected):
     window = sorted(window, key=lambda f: f.order_key)
     assert {(d.a, d.b, d.relation) for d in cross_links(window, {target}).values()} == expected
+
+
+def _grouped(id, value, role, day, who="Gaza Government Media Office"):
+    f = fig(id, value, who=who, day=day, metric=metric_key("killed", "Gaza Strip", "children", "cumulative"))
+    return Figure(**{**f.__dict__, "role": role})
+
+
+def test_a_part_counting_a_group_chains_with_that_groups_totals():
+    # "including 6,000 children" one day, "5,850 children" the next: the children's count fell
+    chain = [_grouped(1, 6000, "total", 23), _grouped(2, 5850, "part", 24), _grouped(3, 8000, "part", 30)]
+    links = chain_links(chain, {2, 3})
+    assert links[2].relation == "revises_down" and links[2].b == 1
+    assert links[3].relation == "updates" and links[3].b == 2
+
+
+def test_a_part_of_everyone_stays_out_of_the_totals_chain():
+    total = Figure(**{**fig(1, 275, day=4).__dict__, "role": "total"})
+    part = Figure(**{**fig(2, 88, day=5).__dict__, "role": "part"})
+    assert chain_links([total, part], {2}) == {2: None}

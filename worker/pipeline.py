@@ -23,7 +23,7 @@ from worker.core.fingerprint import content_hash, copy_similarity
 from worker.core.identity import (
     SourceNames, article_country, containing, outermost, parts_beside_totals, regions_text, unknown_place,
 )
-from worker.core.relate import Figure, metric_key, originator
+from worker.core.relate import Figure, interval_of, metric_key, originator
 from worker.core.types import Aliases, ArticleIn
 from worker.linking import (  # noqa: F401 - the pipeline's API, re-exported for its callers
     CHAIN_REACH, FIGURE_FIELDS, Config, counting, figure, figure_of, link_claim, link_claims, observation_key,
@@ -175,7 +175,8 @@ def place_claims(session: Session, placed: Sequence[Placed], cfg: Config, aliase
         country = article_country([(c.region or "", tuple(c.regions) or containing(c.region or "")) for c in p.claims])
         mine = [_claim_row(c, p, sources, names, country) for c in p.claims]
         parts = parts_beside_totals([(i, r["originator"], r["metric"], r["region"], r["order_key"][:10], r["role"],
-                                      r["value"]) for i, r in enumerate(mine)])
+                                      r["value"], *interval_of(r["value"], r["qualifier"], r["low"], r["high"]))
+                                     for i, r in enumerate(mine)])
         rows += [(p, dict(r, role="part") if i in parts else r) for i, r in enumerate(mine)]
     ids = repo.insert_claims(session, [r for _, r in rows])
     # claims inserted but not committed are seen by no other writer; from here on this

@@ -307,20 +307,32 @@ def regions_of(text: str | None) -> tuple[str, ...]:
 def parts_beside_totals(figures: list[tuple]) -> set[int]:
     """Which figures of one article are sub-counts stated beside their total.
 
-    ``figures`` are (index, originator, metric, region, date, role, value). Among the
-    totals one originator states in one article for one metric, place and date, only the
-    largest is the total: a smaller one ("88 bodies have been identified" beside "275
-    killed", both the official's) is a breakdown of it, which never stands in for the
-    total (an earlier figure quoted for comparison has its own role and is left alone).
+    ``figures`` are (index, originator, metric, region, date, role, value, low, high),
+    ``low``–``high`` the head counts the stated figure allows. Among the totals one
+    originator states in one article for one metric, place and date, only the largest
+    is the total: a smaller one ("88 bodies have been identified" beside "275 killed",
+    both the official's) is a breakdown of it, which never stands in for the total (an
+    earlier figure quoted for comparison has its own role and is left alone). A smaller
+    figure that the largest, as stated, allows (4,926 beside "nearly 5,000") is that
+    count itself, which the other rounds, not a part of it.
 
-    >>> parts_beside_totals([(0, "WHO", "m", "X", None, "total", 275), (1, "WHO", "m", "X", None, "total", 88),
-    ...                      (2, "UN", "m", "X", None, "total", 100)])
+    >>> parts_beside_totals([(0, "WHO", "m", "X", None, "total", 275, 275, 275),
+    ...                      (1, "WHO", "m", "X", None, "total", 88, 88, 88),
+    ...                      (2, "UN", "m", "X", None, "total", 100, 100, 100),
+    ...                      (3, "UN", "m", "X", None, "total", 105, 105, 105),
+    ...                      (4, "UN", "m", "X", None, "total", 110, 99, 121)])
     {1}
     """
-    largest: dict[tuple, int] = {}
-    for _i, who, metric, region, when, role, value in figures:
+    largest: dict[tuple, tuple] = {}
+    for _i, who, metric, region, when, role, value, low, high in figures:
         if role == "total":
             key = (who, metric, region, when)
-            largest[key] = max(largest.get(key, value), value)
-    return {i for i, who, metric, region, when, role, value in figures
-            if role == "total" and value < largest[(who, metric, region, when)]}
+            if key not in largest or value > largest[key][0]:
+                largest[key] = (value, low, high)
+    parts = set()
+    for i, who, metric, region, when, role, value, _low, _high in figures:
+        if role == "total":
+            top, low, high = largest[(who, metric, region, when)]
+            if value < top and not low <= value <= high:
+                parts.add(i)
+    return parts

@@ -94,16 +94,25 @@ def metric_key(kind: str, region: str | None, subject_class: str | None, scope: 
 
 def interval(f: Figure) -> tuple[float, float]:
     """The interval of head counts a stated figure allows."""
-    v = float(f.value)
-    if f.qualifier == "at_least":
-        return (float(f.low if f.low is not None else v), math.inf)
-    if f.qualifier == "at_most":
-        return (0.0, float(f.high if f.high is not None else v))
-    if f.qualifier == "range":
-        lo = f.low if f.low is not None else v
-        hi = f.high if f.high is not None else v
-        return (float(lo), float(hi))
-    if f.qualifier == "approx":
+    return interval_of(f.value, f.qualifier, f.low, f.high)
+
+
+def interval_of(value: int, qualifier: str, low: int | None, high: int | None) -> tuple[float, float]:
+    """The interval of head counts ``value`` stated with ``qualifier`` allows.
+
+    >>> interval_of(500, "at_least", 500, None)
+    (500.0, inf)
+    >>> interval_of(5000, "approx", None, None)
+    (4500.0, 5500.0)
+    """
+    v = float(value)
+    if qualifier == "at_least":
+        return (float(low if low is not None else v), math.inf)
+    if qualifier == "at_most":
+        return (0.0, float(high if high is not None else v))
+    if qualifier == "range":
+        return (float(low if low is not None else v), float(high if high is not None else v))
+    if qualifier == "approx":
         return (v * (1 - APPROX_TOLERANCE), v * (1 + APPROX_TOLERANCE))
     return (v * (1 - EXACT_TOLERANCE), v * (1 + EXACT_TOLERANCE))
 
@@ -171,6 +180,21 @@ CONFLICT_ROLES = frozenset({"total"})
 REVISION_ROLES = frozenset({"total", "earlier"})
 # a flag below this confidence is still raised, but sorts last for the reviewer
 SMALL_GAP = 0.05
+
+
+def standing(f: Figure) -> str:
+    """What a figure stands as in its metric: its role, except that a part counting a
+    group of its own ("including 1,217 children") is that group's total — its metric
+    counts that group alone, so it chains and conflicts like any total of it.
+
+    >>> standing(Figure(1, "killed", 5, "exact", 5, 5, "cumulative", "killed|X|children|cumulative", "WHO", None, "1", role="part"))
+    'total'
+    >>> standing(Figure(1, "killed", 5, "exact", 5, 5, "cumulative", "killed|X|people|cumulative", "WHO", None, "1", role="part"))
+    'part'
+    """
+    if f.role == "part" and f.metric.split("|", 3)[2:3] != ["people"]:
+        return "total"
+    return f.role
 
 
 def place_of(a: Figure, b: Figure) -> str:
@@ -260,7 +284,7 @@ def _certain_conflict(newer: Figure, older: Figure, place: str) -> bool:
     """Whether two incompatible figures of two originators are certainly one count:
     totals at one place from two named authorities that are not one authority named
     two ways. Otherwise the identity is uncertain and no flag is raised."""
-    return (place == SAME and newer.role in CONFLICT_ROLES and older.role in CONFLICT_ROLES
+    return (place == SAME and standing(newer) in CONFLICT_ROLES and standing(older) in CONFLICT_ROLES
             and identified(newer.originator) and identified(older.originator)
             and not same_family(newer.originator, older.originator))
 
@@ -291,7 +315,7 @@ def relate(newer: Figure, older: Figure, window_days: int = 2) -> Decision | Non
         if newer.value == older.value:
             return Decision(newer.id, older.id, "repeats", 1.0, f"{pair}: same figure again")
         if newer.value < older.value and newer.kind in RUNNING_TOTALS and newer.scope in GROWING_SCOPES:
-            if place == SAME and {newer.role, older.role} <= REVISION_ROLES and identified(newer.originator):
+            if place == SAME and {standing(newer), standing(older)} <= REVISION_ROLES and identified(newer.originator):
                 conf, why = conflict_confidence(newer, older, "revises_down")
                 return Decision(newer.id, older.id, "revises_down", score,
                                 f"{pair}: running total fell by {older.value - newer.value:,}", conf, why)
@@ -340,7 +364,7 @@ def chain_links(chain: list[Figure], targets: set[int], window_days: int = 2,
             continue
         # sub-counts chain with sub-counts, totals (and earlier totals) with totals
         window = [y for y in chain[max(0, i - reach) if reach is not None else 0:i]
-                  if y.role != OTHER_EVENT and (y.role == "part") == (x.role == "part")]
+                  if y.role != OTHER_EVENT and (standing(y) == "part") == (standing(x) == "part")]
         places = [place_of(x, y) for y in window]
         before = [y for y, p in zip(window, places) if p == SAME] or \
             [y for y, p in zip(window, places) if p != APART]
