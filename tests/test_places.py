@@ -130,6 +130,8 @@ FIND = [
     ("Storms hit Greater Manchester.", [("Manchester", "Manchester")]),
     # a kind word after a common noun names no place
     ("The Police district office was shut.", []),
+    # text joined without a space: the name before a figure is still the name
+    ("Of the 900 injured reported from Punjab120 are children.", [("Punjab", "Punjab")]),
 ]
 
 

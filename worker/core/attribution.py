@@ -84,7 +84,7 @@ _TRIM_TAIL_RE = re.compile(
     r"earlier|yesterday|today|tonight|citing|via|through|over|from\s+\w+day)\b.*$", re.IGNORECASE)
 _LEAD_TRIM_RE = re.compile(
     r"^\s*(?:(?:in|on)\s+(?:a|its|the)\s+[\w\s]{0,30}?,\s*)?(?:(?:and|but|as|while|also|however|meanwhile|although|"
-    r"though|because|since|whereas|if|when|where)\s+)+", re.IGNORECASE)
+    r"though|because|since|whereas|if|when|where|which)\s+)+", re.IGNORECASE)
 _NOT_SOURCE_RE = re.compile(
     r"\d|\b(?:killed|wounded|injured|died|dead|people|were|was|is|are|been|have|has|had|this|there|which|"
     r"what|when|where|we|i|you|witnesses|residents|survivors|families|one|some|many|others)\b"

@@ -14,7 +14,9 @@ from worker.core.numbers import trie
 from worker.core.types import Aliases
 
 _CAP_PHRASE_RE = re.compile(
-    r"[A-ZÀ-ÖØ-Ý\u0130][\w'’\-]*(?:[ \-](?:(?:al|el|ad|as|ar|an|of|de|du|la|le|the)[ \-])?[A-ZÀ-ÖØ-Ý\u0130][\w'’\-]*)*"
+    # letters only: a name glued to a figure ("Punjab260", text joined without a space) is still the name
+    r"[A-ZÀ-ÖØ-Ý\u0130](?:[^\W\d_]|['’\-])*(?:[ \-](?:(?:al|el|ad|as|ar|an|of|de|du|la|le|the)[ \-])?"
+    r"[A-ZÀ-ÖØ-Ý\u0130](?:[^\W\d_]|['’\-])*)*"
 )
 _DIRECTION = (r"(?:(?:the\s+)?(?:north|south|east|west|central|northern|southern|eastern|western|"
               r"north[- ]?(?:east|west)(?:ern)?|south[- ]?(?:east|west)(?:ern)?)\s+)")
