@@ -32,6 +32,9 @@ def claims(text: str, published: date | None = DAY):
      [("killed", 569, "total"), ("killed", 558, "earlier")]),
     ("The ministry had earlier put the toll at 2,000 but now says 1,000 people were killed.",
      [("killed", 2000, "earlier"), ("killed", 1000, "total")]),
+    # an earlier document's own verb, and the figure's own kind word after it
+    ("The toll rose to 569. An earlier report by the ministry late on Monday cited 492 deaths.",
+     [("killed", 569, "total"), ("killed", 492, "earlier")]),
     # other_event: a figure of another event, by its year
     ("It is the deadliest storm since Hurricane Katrina, which killed more than 1,800 people in 2005.",
      [("killed", 1800, "other_event")]),

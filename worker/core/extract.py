@@ -88,6 +88,9 @@ LIST_LINE_RE = re.compile(r"\s*(?:[-•*·–]|[A-Za-z][\w ’'()/-]{0,50}:\s*(?
 
 _INDEX_CACHE: dict[int, tuple[Aliases, PlaceIndex, SourceIndex]] = {}
 
+# a comma or semicolon between a figure and a kind word after it: the word is another clause's
+_CLAUSE_PUNCT_RE = re.compile(r"[,;]")
+
 
 def _indexes(aliases: Aliases) -> tuple[PlaceIndex, SourceIndex]:
     """Lookup tables for ``aliases``, built once per alias object (memoised)."""
@@ -241,9 +244,10 @@ def _sentence_claims(article: ArticleIn, text: str, lowered: str, s: int, e: int
         hi_bound = nums[k + 1].start if k + 1 < len(nums) else e
         kind = kw.kind if kw else None
         qualifier, value, low, high, q_start = quals[k]
-        if cues[k] >= 0:
+        if cues[k] >= 0 and not (kw is not None and forward and not _CLAUSE_PUNCT_RE.search(text, n.end, kw.start)):
             # "revised to 275 from 288": an earlier figure counts what the figure it is
-            # compared with counts, unless its own clause says ("an earlier toll of")
+            # compared with counts, unless its own words say ("an earlier toll of",
+            # "an earlier report cited 492 deaths")
             cut = clause_start(text, s, q_start)
             own = [w for w in kws if cut <= w.start and w.end <= q_start]
             kind = own[-1].kind if own else (prev_kind or carry_kind or kind)

@@ -34,6 +34,10 @@ _EARLIER_BEFORE_RE = folded_re(
     r"|\b(?:an?|the|its|their)\s+(?:\w+\s+)?(?:earlier|previous|prior|initial|original|former|last|old)\s+"
     r"(?:\w+\s+){0,2}?(?:tolls?|tally|tallies|figures?|counts?|estimates?|totals?|numbers?|reports?)"
     r"(?:\s+(?:of|at|was|stood\s+at|had\s+been|given|put))?"
+    # "an earlier report by the ministry late Monday cited 492": the document's own verb
+    r"|\b(?:an?|the|its|their)\s+(?:earlier|previous|prior|initial|original)\s+(?:\w+\s+)?"
+    r"(?:reports?|statements?|updates?|briefings?|tolls?|tally|count|estimates?|figures?)\b[^.;\d]{0,60}?"
+    r"\b(?:cited|put|gave|showed|listed|recorded|counted|said|reported|mentioned)(?:\s+(?:it\s+)?(?:at|as))?"
     r"|\b(?:previously|initially|originally|earlier|first)\s+(?:been\s+)?(?:reported|announced|given|"
     r"put|estimated|stated|said|recorded|counted|confirmed|released|listed|cited)?(?:\s+(?:as|at|to\s+be))?"
     r"|\bhad\s+(?:earlier\s+|previously\s+|initially\s+|first\s+|already\s+)?(?:put|given|set|placed|"
