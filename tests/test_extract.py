@@ -225,6 +225,10 @@ AS_OF_CASES = [
     ("As of Friday, 700 people had been killed, officials said.", PUB, date(2024, 3, 15)),
     ("By April 30, 1.1 million people in Gaza face famine, the IPC said.", PUB, PUB),
     ("The toll from the storm that hit Fiji and Tonga on Tuesday has risen to 90, officials said.", PUB, PUB),
+    # a fronted date whose clause is the event striking
+    ("On March 2, a 6.1-magnitude earthquake struck the valley, killing some 1,100 people, officials said.",
+     PUB, PUB),
+    ("On Monday, the toll from the quake rose to 1,300.", PUB, date(2024, 3, 11)),
 ]
 
 

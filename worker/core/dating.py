@@ -69,6 +69,12 @@ _EVENT_LEAD_RE = folded_re(
 _EVENT_TAIL_RE = folded_re(
     r"\s*(?:['’]s\s+)?(?:\w+\s+){0,2}?(?:attacks?|assault|offensive|invasion|raid|strikes?|bombing|blast|"
     r"earthquakes?|quakes?|tremors?|floods?|massacre|incursion|start|outbreak|war)\b")
+# a fronted date whose clause is the event striking: "On October 7, a strong 6.3-magnitude
+# earthquake rocked western Afghanistan, killing some 2,400": the toll is not of that day
+_EVENT_FRONTED_RE = folded_re(
+    r",?\s*(?:(?:a|an|the)\s+)?(?:[\w.\-]+\s+){0,3}?(?:earthquakes?|quakes?|tremors?|floods?|storms?|cyclone|"
+    r"hurricane|typhoon|landslides?|explosions?|blasts?|attacks?|strikes?)\s+(?:struck|hit|jolted|rocked|shook|"
+    r"devastated|slammed|battered|swept|tore|buried|made\s+landfall)\b")
 DIGIT_RE = re.compile(r"\d")
 # a relative clause that tells when the event happened, places and "and" inside it
 _EVENT_CLAUSE_RE = folded_re(
@@ -100,5 +106,6 @@ def _event_date(text: str, s: int, e: int, m: re.Match[str]) -> bool:
         return True
     if _EVENT_CLAUSE_RE.search(lead):
         return True  # "the earthquake that shook Turkey and Syria on Monday"
-    return bool(_EVENT_TAIL_RE.match(folded, m.end(), min(e, m.end() + 30)))
+    return bool(_EVENT_TAIL_RE.match(folded, m.end(), min(e, m.end() + 30))
+                or _EVENT_FRONTED_RE.match(folded, m.end(), min(e, m.end() + 80)))
 
