@@ -167,6 +167,9 @@ def test_a_breakdown_keeps_the_window_of_its_total():
     ("The army said it killed 250 Hezbollah fighters.", "Hezbollah fighters", "combatants"),
     ("Four ambulance staff were killed in the strike.", "ambulance staff", "aid workers"),
     ("One person died in the collapse.", "people", "people"),
+    # the dead a facility took in: a count of its own beside the toll
+    ("More than 150 dead had been brought to the city's hospitals, a doctor said.", "dead brought to hospitals",
+     "bodies at hospitals"),
 ])
 def test_subject(text, subject, cls):
     c = run(text)[0]

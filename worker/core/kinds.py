@@ -169,4 +169,5 @@ SUBJECT_PHRASE_CLASS = (
     (re.compile(r"\bstaff(?:\s+members)?\b", re.I), "aid workers"),
     (re.compile(r"\bmedia\s+workers\b", re.I), "journalists"),
     (re.compile(r"\bcivil\s+defen[cs]e\b", re.I), "rescuers"),
+    (re.compile(r"\bbrought\s+to\s+hospitals\b", re.I), "bodies at hospitals"),
 )

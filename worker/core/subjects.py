@@ -135,9 +135,21 @@ def _next_is_people(words: list, w) -> bool:
     return i + 1 < len(words) and words[i + 1].group(0).lower() in PEOPLE_NOUNS
 
 
+# "200 dead had been brought to different hospitals": the dead one facility (or several)
+# took in, a count of its own beside the toll
+_AT_FACILITY_RE = re.compile(
+    r"\s+(?P<noun>dead|bodies|corpses)\s+(?:(?:had|have|has)\s+(?:so\s+far\s+)?been\s+|were\s+|was\s+)?"
+    r"(?:brought|taken|carried|delivered|received)\s+(?:in\s+)?(?:to|at|by|into)\s+(?:[\w'’-]+\s+){0,3}?"
+    r"(?:hospitals?|morgues?|mortuar(?:y|ies)|clinics?)\b", re.IGNORECASE)
+FACILITY_SUFFIX = " brought to hospitals"
+
+
 def subject_after(text: str, n: Number, e: int) -> str | None:
     """The counted group written after the number: "12 Palestinian children"."""
     pos = n.end
+    m = _AT_FACILITY_RE.match(text, pos, min(e, pos + 90))
+    if m:
+        return m.group("noun") + FACILITY_SUFFIX
     m = SKIP_OF_RE.match(text, pos, min(e, pos + 30))
     if m:
         pos = m.end()
