@@ -171,6 +171,9 @@ LOCATION = [
     ("At least 215 people were killed in six states.", "six states", None),
     ("More than 430,000 people were evacuated from disaster areas.", "disaster areas", None),
     ("About 2,000 people were displaced from their villages.", None, None),
+    # people who crossed a border are counted where they are now; a move within a country is not a crossing
+    ("Some 30,000 refugees have fled from Sudan into Chad.", "Chad", "Chad"),
+    ("More than 2,000 displaced people went from Khartoum to Omdurman.", "Khartoum", "Khartoum"),
 ]
 
 

@@ -195,7 +195,8 @@ def location_of(text: str, s: int, n: Number, places: list[Place], hi_bound: int
             if area and area[0] < p.start:
                 break
             if not _AFTER_GAP_STOP_RE.search(text, n.end, p.start):
-                return p.written, p.region
+                across = _destination(text, p, places[i + 1:], index)
+                return (across.written, across.region) if across else (p.written, p.region)
             both = _event_places(text, n, places[i:], atts)
             if both:
                 return both
@@ -238,6 +239,24 @@ def location_of(text: str, s: int, n: Number, places: list[Place], hi_bound: int
         # military said 250 ... died" in a story of Lebanon)
         return last if last[1] == home else (home, home)
     return last
+
+
+# "crossed from Lebanon into Syria", "fled from Sudan to Chad", "from Lebanon entered Syria"
+_FROM_RE = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
+_INTO_RE = re.compile(r"^\s+(?:(?:in)?to|entered|enter|entering|reached|arrived\s+in)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _destination(text: str, origin: Place, rest: list[Place], index: PlaceIndex | None) -> Place | None:
+    """The country people crossed into, when ``origin`` is the country they left: they are
+    counted where they are now (refugees in Syria are not the displaced inside Lebanon)."""
+    if not rest or index is None or not _FROM_RE.search(text, max(0, origin.start - 10), origin.start):
+        return None
+    dest = rest[0]
+    if not _INTO_RE.match(text[origin.end:dest.start]):
+        return None
+    home = country_of(origin.region, index) or origin.region
+    there = country_of(dest.region, index) or dest.region
+    return dest if home != there and home not in regions_of(dest.region, index) else None
 
 
 def _event_places(text: str, n: Number, after: list[Place], atts: list[Attribution]) -> tuple[str, str] | None:
