@@ -174,6 +174,9 @@ LOCATION = [
     # people who crossed a border are counted where they are now; a move within a country is not a crossing
     ("Some 30,000 refugees have fled from Sudan into Chad.", "Chad", "Chad"),
     ("More than 2,000 displaced people went from Khartoum to Omdurman.", "Khartoum", "Khartoum"),
+    # "in the province", "died there": the place of that kind named just before
+    ("Sindh's information minister said on Thursday the toll had risen to 724 in the province.", "Sindh", "Sindh"),
+    ("Rescuers reached Mandalay at dawn. At least 40 people died there, a monk said.", "Mandalay", "Mandalay"),
 ]
 
 

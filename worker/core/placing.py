@@ -201,6 +201,9 @@ def location_of(text: str, s: int, n: Number, places: list[Place], hi_bound: int
             if both:
                 return both
             break
+    back = _referred_place(text, s, n, hi_bound, index)
+    if back is not None:
+        return back.written, back.region
     if area:
         # "killed in six states": the area as written, in the region the sentence is about
         return area[1], last[1]
@@ -239,6 +242,37 @@ def location_of(text: str, s: int, n: Number, places: list[Place], hi_bound: int
         # military said 250 ... died" in a story of Lebanon)
         return last if last[1] == home else (home, home)
     return last
+
+
+# "rose to 724 in the province", "found dead in the one county", "those who died there":
+# a place the text named before, referred to by its kind
+_REFERRED_RE = re.compile(
+    r"\b(?:in|from|across|throughout)\s+the\s+(?:same\s+|one\s+)?(?P<level>province|state|region|county|district|"
+    r"city|town|village|municipality|country)\b(?!['’]s|\s+of\b)|\b(?:died|killed|dead|missing|injured|displaced)\s+"
+    r"(?P<there>there)\b", re.IGNORECASE)
+_LEVEL_KINDS = {"province": ("subdivision",), "state": ("subdivision",), "region": ("subdivision",),
+                "county": ("subdivision",), "district": ("subdivision",), "municipality": ("subdivision", "city"),
+                "city": ("city",), "town": ("city",), "village": ("city",), "country": ("country",)}
+_REFER_BACK = 250
+
+
+def _referred_place(text: str, s: int, n: Number, hi_bound: int, index: PlaceIndex | None) -> Place | None:
+    """The place a figure's "in the province" or "died there" refers to: the last place of
+    that kind named before it (a speaker's province included: "Sindh's minister said the
+    toll rose to 724 in the province")."""
+    if index is None:
+        return None
+    m = _REFERRED_RE.search(text, n.end, min(hi_bound, n.end + 60))
+    if m is None or _AFTER_GAP_STOP_RE.search(text, n.end, m.start()):
+        return None
+    level = (m.group("level") or "").lower()
+    for p in reversed(find_places(text, max(0, s - _REFER_BACK), m.start(), index)):
+        kind = index.kinds.get(p.region)
+        if not level:
+            return p if kind != "country" else None
+        if kind in _LEVEL_KINDS[level] or (kind is None and p.written.lower().endswith(level)):
+            return p
+    return None
 
 
 # "crossed from Lebanon into Syria", "fled from Sudan to Chad", "from Lebanon entered Syria"
