@@ -272,6 +272,7 @@ def test_a_hostile_article_is_rendered_as_text_in_the_desk(site):
         pages = [c.get(f"/desk/flags/{flag}").text, c.get("/desk", params={"region": "sudan"}).text]
         metric = c.get(f"/api/flags/{flag}").json()["metric"]
         pages.append(c.get(f"/desk/metrics/{httpx.URL(path=metric).raw_path.decode()}").text)
+        pages.append(c.get("/api/exports/report.html", params={"region": "sudan"}).text)
     for html in pages:
         assert "<script>alert" not in html and "<img src=x" not in html and "<b onmouseover" not in html
         assert "javascript:alert" not in html
