@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Sequence
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select, union
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from store import review_queries as rq
-from store.models import Article, Claim, Flag
+from store.models import Article, Claim, ClaimLink, Flag
 from store.repository import claims_query, pair_filters
 
 MAX_LIMIT = 500
@@ -69,12 +69,28 @@ def _clamp(limit: int) -> int:
 
 # ---- claims ---------------------------------------------------------------------------
 
+def on_links(stmt: Select, status: Sequence[str] | None = None, relation: Sequence[str] | None = None) -> Select:
+    """Keep the claims of ``stmt`` that take part (either side) in a flag with one of
+    ``status`` (and, given both, one of ``relation``), or, given ``relation`` alone, in a
+    link with one of those relations (agrees and repeats carry no flag)."""
+    if status:
+        table, cond = Flag, [Flag.status.in_(list(status))]
+        if relation:
+            cond.append(Flag.relation.in_(list(relation)))
+    elif relation:
+        table, cond = ClaimLink, [ClaimLink.relation.in_(list(relation))]
+    else:
+        return stmt
+    return stmt.where(Claim.id.in_(union(select(table.a_id).where(*cond), select(table.b_id).where(*cond))))
+
+
 def claims_page(session: Session, *, kind: str | None = None, source: str | None = None, since: date | None = None,
-                region: str | None = None, limit: int = 100, cursor: str | None = None) -> Page:
+                region: str | None = None, status: Sequence[str] | None = None,
+                relation: Sequence[str] | None = None, limit: int = 100, cursor: str | None = None) -> Page:
     """Claims in the order they were stored (by id)."""
     limit = _clamp(limit)
     after = decode_cursor("claims", cursor, (int,))
-    stmt = claims_query(kind, source, since, region).order_by(None).order_by(Claim.id)
+    stmt = on_links(claims_query(kind, source, since, region), status, relation).order_by(None).order_by(Claim.id)
     if after:
         stmt = stmt.where(Claim.id > after[0])
     rows = list(session.scalars(stmt.limit(limit + 1)).unique())
@@ -86,12 +102,14 @@ def claims_page(session: Session, *, kind: str | None = None, source: str | None
 # ---- metrics --------------------------------------------------------------------------
 
 def metrics_page(session: Session, *, kind: str | None = None, source: str | None = None, since: date | None = None,
-                 region: str | None = None, limit: int = 50, cursor: str | None = None) -> Page:
-    """Metric keys with a dated claim matching the filters, in key order, and their claims
-    (every claim of those metrics, by metric then time: what a timeline shows)."""
+                 region: str | None = None, status: Sequence[str] | None = None,
+                 relation: Sequence[str] | None = None, limit: int = 50, cursor: str | None = None) -> Page:
+    """Metric keys with a dated claim matching the filters (``status``/``relation``: as
+    :func:`on_links`), in key order, and their claims (every claim of those metrics from
+    ``since``, by metric then time: what a timeline shows)."""
     limit = _clamp(limit)
     after = decode_cursor("metrics", cursor, (str,))
-    keys = (claims_query(kind, source, since, region).where(Claim.as_of.is_not(None))
+    keys = (on_links(claims_query(kind, source, since, region), status, relation).where(Claim.as_of.is_not(None))
             .with_only_columns(Claim.metric).distinct().order_by(None).order_by(Claim.metric))
     if after:
         keys = keys.where(Claim.metric > after[0])
@@ -170,13 +188,9 @@ def flags_by_ids(session: Session, ids: Sequence[int]) -> list[Flag]:
     return out
 
 
-def flags_of_metric(session: Session, metric: str) -> list[Flag]:
-    return rq.flags_of_metrics(session, [metric])
+def flags_of_metric(session: Session, metric: str, status: Sequence[str] | None = None) -> list[Flag]:
+    return rq.flags_of_metrics(session, [metric], status)
 
 
 def marked_links_of_metric(session: Session, metric: str, relations: Sequence[str]) -> list:
     return rq.links_of_metrics(session, [metric], relations)
-
-
-def articles_of_claims(claims: Sequence[Claim]) -> dict[int, Article]:
-    return {c.article.id: c.article for c in claims}

@@ -272,6 +272,7 @@ def test_a_hostile_article_is_rendered_as_text_in_the_desk(site):
         pages = [c.get(f"/desk/flags/{flag}").text, c.get("/desk", params={"region": "sudan"}).text]
         metric = c.get(f"/api/flags/{flag}").json()["metric"]
         pages.append(c.get(f"/desk/metrics/{httpx.URL(path=metric).raw_path.decode()}").text)
+        pages.append(c.get("/api/exports/report.html", params={"region": "sudan"}).text)
     for html in pages:
         assert "<script>alert" not in html and "<img src=x" not in html and "<b onmouseover" not in html
         assert "javascript:alert" not in html
@@ -307,3 +308,92 @@ def test_nul_characters_are_refused_before_they_reach_the_store(site):
     with site.client(site.tokens["cms"]) as c:
         r = c.post("/api/articles", json=[{"id": "nul\x00id", "text": "Ten people were killed.\x00"}])
         assert r.status_code == 422 and "NUL" in r.json()["detail"][0]["reason"]
+
+
+def test_claims_and_metrics_take_the_status_and_relation_filters_too(site):
+    with site.client(site.tokens["reader"]) as c:
+        def ids(path, **params):
+            r = c.get(path, params={"limit": 500, **params})
+            assert r.status_code == 200, r.text
+            return {x["id"] for x in r.json()["items"]}
+
+        flags = c.get("/api/flags", params={"limit": 500}).json()["items"]
+        links = [json.loads(x) for x in c.get("/api/exports/links.jsonl").text.splitlines()]
+        claims = {x["id"]: x for x in c.get("/api/claims", params={"limit": 500}).json()["items"]}
+        by_place = {(x["article"], x["start"], x["end"]): i for i, x in claims.items()}
+
+        def link_sides(rel):
+            return {by_place[(lk[s]["article"], lk[s]["start"], lk[s]["end"])]
+                    for lk in links if lk["relation"] == rel for s in "ab"}
+
+        # relation alone: the claims on a link of it (agrees and repeats carry no flag)
+        for rel in ("agrees", "contradicts"):
+            assert link_sides(rel) and ids("/api/claims", relation=rel) == link_sides(rel)
+            assert ids("/api/metrics", relation=rel) == {claims[i]["metric"] for i in link_sides(rel)}
+        # status (with relation): the claims on such flags
+        for status, rel in [(f["status"], None) for f in flags] + [("new", "contradicts"), ("new", "updates")]:
+            on = [f for f in flags if f["status"] == status and rel in (None, f["relation"])]
+            got = ids("/api/claims", status=status, **({"relation": rel} if rel else {}))
+            assert got == {f[s]["id"] for f in on for s in "ab"}, (status, rel)
+            assert ids("/api/metrics", status=status, **({"relation": rel} if rel else {})) == {f["metric"] for f in on}
+        assert ids("/api/claims", status="new", kind="injured") <= ids("/api/claims", kind="injured")
+        assert c.get("/api/claims", params={"relation": "bogus"}).status_code == 422
+
+
+def test_one_metric_takes_since_and_its_flags_a_status(site):
+    with site.client(site.tokens["reader"]) as c:
+        for flag in c.get("/api/flags", params={"limit": 500}).json()["items"]:
+            path = f"/api/metrics/{httpx.URL(path=flag['metric']).raw_path.decode()}"
+            whole = c.get(path).json()
+            dates = sorted({x["as_of"] for x in whole["claims"]})
+            if len(dates) > 1:
+                break
+        assert len(dates) > 1
+        later = c.get(path, params={"since": dates[-1]}).json()
+        assert {x["as_of"] for x in later["claims"]} == {dates[-1]} and len(later["claims"]) < len(whole["claims"])
+        assert c.get(path, params={"since": "2999-01-01"}).status_code == 404
+        mine = c.get(path, params={"status": flag["status"]}).json()["flags"]
+        assert flag["id"] in {f["id"] for f in mine} and {f["status"] for f in mine} == {flag["status"]}
+        others = [s for s in ("new", "in_review", "confirmed", "dismissed", "needs_source") if s != flag["status"]]
+        assert flag["id"] not in {f["id"] for f in c.get(path, params={"status": others}).json()["flags"]}
+
+
+def test_over_https_the_session_cookie_is_secure_and_signing_out_clears_it_with_the_same_flags(site):
+    def cookie(response, name):
+        return next(c for c in response.headers.get_list("set-cookie") if c.startswith(name + "="))
+
+    def value(set_cookie):
+        return set_cookie.split(";")[0].split("=", 1)[1]
+
+    # a TLS proxy on loopback says https (uvicorn trusts 127.0.0.1); the cookies come back
+    # Secure, so they are sent by hand here, as a browser would over https
+    https = {"X-Forwarded-Proto": "https"}
+    with site.client(headers=https) as c:
+        form = c.get("/desk/login")
+        login_csrf = cookie(form, "ct_login_csrf")
+        assert "Secure" in login_csrf and "HttpOnly" in login_csrf and "SameSite=strict" in login_csrf
+        r = c.post("/desk/login", data={"token": site.tokens["reader"], "csrf": csrf_of(form.text)},
+                   headers={"Cookie": f"ct_login_csrf={value(login_csrf)}"})
+        assert r.status_code == 303, r.text
+        session = cookie(r, "ct_session")
+        assert "Secure" in session and "HttpOnly" in session and "SameSite=strict" in session
+        dropped = cookie(r, "ct_login_csrf")
+        assert "Max-Age=0" in dropped and "Secure" in dropped and "SameSite=strict" in dropped
+        signed_in = {"Cookie": f"ct_session={value(session)}"}
+        queue = c.get("/desk", headers=signed_in)
+        assert queue.status_code == 200
+        out = c.post("/desk/logout", data={"csrf": csrf_of(queue.text)}, headers=signed_in)
+        assert out.status_code == 303
+        cleared = cookie(out, "ct_session")
+        assert "Max-Age=0" in cleared and "Secure" in cleared and "HttpOnly" in cleared and "SameSite=strict" in cleared
+        assert c.get("/desk", headers=signed_in).headers["location"] == "/desk/login"
+
+
+def test_the_flag_page_shows_the_confidence_and_its_reasons(site):
+    target = flag_ids(site, relation="contradicts")[0]
+    with site.client() as c:
+        desk_login(c, site.tokens["reader"])
+        flag = c.get(f"/api/flags/{target}").json()
+        page = c.get(f"/desk/flags/{target}").text
+        assert flag["reasons"] and all(r in page for r in flag["reasons"])
+        assert f"Confidence <b>{flag['confidence']:.2f}</b>" in page

@@ -159,3 +159,16 @@ def test_a_read_token_sees_the_queue_without_forms(page, desk):
     page.locator("tr.flag-row a.open").first.click()
     assert page.locator("#status-form").count() == 0
     assert "review role" in page.locator("section.review").inner_text()
+
+
+def test_docs_render_every_operation_from_this_server_alone(page, desk):
+    requests, errors = [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto("/docs")
+    page.wait_for_selector(".opblock")
+    paths = set(page.locator(".opblock-summary-path").all_inner_texts())
+    spec = json.loads(page.request.get("/openapi.json").text())
+    assert {p.replace("\u200b", "") for p in paths} == set(spec["paths"])
+    assert requests and all(u.startswith(desk.url + "/") for u in requests), requests
+    assert errors == [] and page.csp_errors == []

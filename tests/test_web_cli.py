@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shutil
+import subprocess
 
 import httpx
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
+from tests.conftest import ROOT
 from tests.test_compose import argv, check_claimtrack_command, compose
 from tests.web_server import Server, make_tokens
 from worker.cli import cli
@@ -95,3 +99,46 @@ def test_public_reads_need_no_token_but_writes_still_do(tmp_path):
 @pytest.mark.parametrize("args", [["serve", "--port", "70000"], ["serve", "--workers", "0"]])
 def test_serve_refuses_bad_options(args):
     assert run(*args).exit_code == 2
+
+
+def readme_curl_block() -> str:
+    """The shell block of the README's HTTP API section."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## The HTTP API and the review desk"):]
+    return section[section.index("```sh\n") + 6:section.index("\n```", section.index("```sh\n"))]
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
+def test_the_readme_curl_examples_work_against_a_served_store_of_the_seeds(tmp_path):
+    from tests.conftest import SEEDS
+    from tests.test_queue_service import run_cli
+
+    url = f"sqlite:///{tmp_path / 'claimtrack.db'}"
+    run_cli({"CLAIMTRACK_DATABASE_URL": url}, "ingest", "-q", str(SEEDS))
+    tokens = make_tokens(url, **{"newsroom-cms": "ingest", "ana": "review"})
+    server = Server(url, tmp_path / "serve.log").start()
+    block = readme_curl_block()
+    # the tokens and the server are made above: run every other line as written
+    script = "\n".join(line for line in block.splitlines()
+                       if not line.startswith(("claimtrack token", "claimtrack serve", "TOKEN=", "REVIEW_TOKEN=")))
+    assert script.count("curl ") >= 7
+    script = script.replace("localhost:8000", f"127.0.0.1:{server.port}")
+    # each call must answer 2xx (--fail-with-body); the bodies are read back below
+    prelude = "set -euo pipefail\ncurl() { command curl --fail-with-body \"$@\"; echo; }\n"
+    try:
+        done = subprocess.run(["bash", "-c", prelude + script], check=False, cwd=tmp_path, capture_output=True,
+                              text=True, env={**os.environ, "TOKEN": tokens["newsroom-cms"], "REVIEW_TOKEN": tokens["ana"]},
+                              timeout=120)
+    finally:
+        server.stop()
+    assert done.returncode == 0, done.stdout + done.stderr
+    out = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    assert out[0] == {"status": "ok", "database": "ok", "broker": "embedded"}
+    assert out[1]["articles"][0]["status"] == "stored"
+    flags, claims, reviewed, bulk = out[2]["items"], out[3]["items"], out[4], out[5]
+    assert flags and {f["relation"] for f in flags} == {"contradicts"}
+    assert claims and {c["kind"] for c in claims} == {"killed"}
+    assert (reviewed["id"], reviewed["status"], reviewed["history"][-1]["reviewer"]) == (3, "confirmed", "ana")
+    assert [u["id"] for u in bulk["updated"]] == [4] and bulk["missing"] == [5, 6]
+    exported = json.loads((tmp_path / "claimreviews.json").read_text(encoding="utf-8"))
+    assert {r["url"] for r in exported} == {"urn:claimtrack:flag:3", "urn:claimtrack:flag:4"}

@@ -79,8 +79,8 @@ class Server:
     def text(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
-    def client(self, token: str | None = None, **kw) -> httpx.Client:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
+    def client(self, token: str | None = None, headers: dict | None = None, **kw) -> httpx.Client:
+        headers = {**({"Authorization": f"Bearer {token}"} if token else {}), **(headers or {})}
         return httpx.Client(base_url=self.url, headers=headers, timeout=60, **kw)
 
     def stop(self) -> None:

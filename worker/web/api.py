@@ -11,11 +11,10 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Depends, Header, HTTPException, Path, Query, Request, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import text
 
 from store import review_queries as rq
 from store import web_queries as wq
-from store.db import session_scope
+from store.db import ping, session_scope
 from worker import settings
 from worker.core.types import KINDS, RELATIONS
 from worker.review import STATUSES, ReviewError
@@ -36,6 +35,10 @@ NO_NUL = r"^[^\x00]*$"
 SourceQ = Annotated[str | None, Query(max_length=255, pattern=NO_NUL, description="Part of a source or originator name.")]
 RegionQ = Annotated[str | None, Query(max_length=255, pattern=NO_NUL, description="Part of a region name.")]
 SinceQ = Annotated[date | None, Query(description="Only figures as of this date or later.")]
+StatusQ = Annotated[list[Status] | None, Query(description="Only claims on a flag with this status "
+                                                          "(repeatable).")]
+RelationQ = Annotated[list[Relation] | None, Query(description="Only claims on a link (with status: a flag) of "
+                                                              "this relation (repeatable).")]
 LimitQ = Annotated[int, Query(ge=1, le=wq.MAX_LIMIT, description="Rows per page.")]
 CursorQ = Annotated[str | None, Query(max_length=2000, description="`next_cursor` of the previous page.")]
 # ids are the store's integer keys (32-bit on PostgreSQL)
@@ -60,8 +63,7 @@ def healthz(request: Request, response: Response) -> dict:
     """Is the store reachable, and the broker (or is this the embedded mode)?"""
     out = {"status": "ok", "database": "ok", "broker": "embedded"}
     try:
-        with engine(request).connect() as conn:
-            conn.execute(text("SELECT 1"))
+        ping(engine(request))
     except Exception as e:  # noqa: BLE001 - reported, not raised: this is the health check
         out["status"], out["database"] = "error", f"unreachable: {type(e).__name__}"
     if settings.broker_url():
@@ -79,35 +81,41 @@ def healthz(request: Request, response: Response) -> dict:
 
 @router.get("/api/claims", tags=["read"], response_model=PageOut)
 def list_claims(request: Request, kind: KindQ = None, source: SourceQ = None, region: RegionQ = None,
-                since: SinceQ = None, limit: LimitQ = 100, cursor: CursorQ = None,
-                _who: Caller = Depends(reader)) -> dict:
+                since: SinceQ = None, status: StatusQ = None, relation: RelationQ = None, limit: LimitQ = 100,
+                cursor: CursorQ = None, _who: Caller = Depends(reader)) -> dict:
     """Stored claims (SPEC §2 fields, with id and metric), in the order they were stored."""
     with session_scope(engine(request)) as s:
         page = _page(wq.claims_page, session=s, kind=kind, source=source, region=region, since=since,
-                     limit=limit, cursor=cursor)
+                     status=status, relation=relation, limit=limit, cursor=cursor)
         return {"items": [claim_out(c) for c in page.rows], "next_cursor": page.next_cursor}
 
 
 @router.get("/api/metrics", tags=["read"], response_model=PageOut)
 def list_metrics(request: Request, kind: KindQ = None, source: SourceQ = None, region: RegionQ = None,
-                 since: SinceQ = None, limit: Annotated[int, Query(ge=1, le=wq.MAX_LIMIT)] = 50,
+                 since: SinceQ = None, status: StatusQ = None, relation: RelationQ = None,
+                 limit: Annotated[int, Query(ge=1, le=wq.MAX_LIMIT)] = 50,
                  cursor: CursorQ = None, _who: Caller = Depends(reader)) -> dict:
-    """Per metric (by key), each originator's latest figure and its history."""
+    """Per metric (by key), each originator's latest figure and its history: the metrics
+    with a claim that passes the filters."""
     with session_scope(engine(request)) as s:
         page = _page(wq.metrics_page, session=s, kind=kind, source=source, region=region, since=since,
-                     limit=limit, cursor=cursor)
+                     status=status, relation=relation, limit=limit, cursor=cursor)
         return {"items": metrics_out(page.rows), "next_cursor": page.next_cursor}
 
 
 @router.get("/api/metrics/{metric_id:path}", tags=["read"])
-def get_metric(request: Request, metric_id: Annotated[str, Path(max_length=512, pattern=NO_NUL)], _who: Caller = Depends(reader)) -> dict:
+def get_metric(request: Request, metric_id: Annotated[str, Path(max_length=512, pattern=NO_NUL)],
+               since: SinceQ = None, status: Annotated[list[Status] | None, Query(description="Only its flags "
+                                                                                   "with this status.")] = None,
+               _who: Caller = Depends(reader)) -> dict:
     """One metric (its key, e.g. `killed|Gaza Strip|people|cumulative`, url-encoded): its
-    timeline per originator, every claim, and its flags."""
+    timeline per originator, every claim (from `since`), and its flags (of `status`)."""
     with session_scope(engine(request)) as s:
-        claims = wq.metric_claims(s, [metric_id])
+        claims = wq.metric_claims(s, [metric_id], since)
         if not claims:
-            raise HTTPException(404, f"there is no metric {metric_id!r}: GET /api/metrics lists them")
-        flags = wq.flags_of_metric(s, metric_id)
+            dated = f" with figures as of {since} or later" if since else ""
+            raise HTTPException(404, f"there is no metric {metric_id!r}{dated}: GET /api/metrics lists them")
+        flags = wq.flags_of_metric(s, metric_id, status)
         return {**metrics_out(claims)[0], "claims": [claim_out(c) for c in claims],
                 "flags": [flag_out(f) for f in flags]}
 

@@ -2,11 +2,12 @@
 
 Every response carries a Content-Security-Policy: the desk loads its CSS and script
 from this server only, and nothing inline runs, so even an escaping mistake could not
-execute an article's markup. ``/docs`` serves Swagger UI from the installed
-``swagger-ui-bundle`` package (no CDN: the service may run without internet access).
+execute an article's markup. ``/docs`` serves Swagger UI 5 from the installed
+``swagger-ui-py`` package (no CDN: the service may run without internet access).
 """
 from __future__ import annotations
 
+import importlib.util
 import logging
 import threading
 from contextlib import asynccontextmanager
@@ -39,8 +40,21 @@ Reads need any token (or none with `CLAIMTRACK_PUBLIC_READ=1`); posting articles
 `ingest` role, changing flags the `review` role. Errors are `{"detail": …}`."""
 
 
+def security_headers(path: str) -> dict[bytes, bytes]:
+    """The headers every response to ``path`` carries (unless it set its own)."""
+    docs = path == "/docs" or path.startswith("/docs-assets/")
+    out = {b"content-security-policy": (DOCS_CSP if docs else CSP).encode(), b"x-content-type-options": b"nosniff",
+           b"referrer-policy": b"same-origin", b"x-frame-options": b"DENY"}
+    if not path.startswith(("/static/", "/docs-assets/")):
+        out[b"cache-control"] = b"no-store"
+    return out
+
+
 class SecurityHeaders:
-    """Pure ASGI middleware: security headers on every HTTP response (streamed bodies untouched)."""
+    """Pure ASGI middleware: security headers on every HTTP response (streamed bodies untouched).
+
+    A response to an unexpected exception is sent from outside every middleware
+    (Starlette's ServerErrorMiddleware), so :func:`_unexpected` sets them itself."""
 
     def __init__(self, app):
         self.app = app
@@ -48,18 +62,12 @@ class SecurityHeaders:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        docs = scope["path"] == "/docs" or scope["path"].startswith("/docs-assets/")
 
         async def with_headers(message):
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 have = {k.lower() for k, _ in headers}
-                extra = {b"content-security-policy": (DOCS_CSP if docs else CSP).encode(),
-                         b"x-content-type-options": b"nosniff", b"referrer-policy": b"same-origin",
-                         b"x-frame-options": b"DENY"}
-                if not scope["path"].startswith(("/static/", "/docs-assets/")):
-                    extra[b"cache-control"] = b"no-store"
-                headers += [(k, v) for k, v in extra.items() if k not in have]
+                headers += [(k, v) for k, v in security_headers(scope["path"]).items() if k not in have]
                 message = {**message, "headers": headers}
             await send(message)
 
@@ -110,19 +118,29 @@ async def _store_unavailable(request: Request, exc: Exception):
 
 async def _unexpected(request: Request, exc: Exception):
     log.exception("unexpected error on %s %s", request.method, request.url.path)
-    return JSONResponse({"detail": "internal error: the server log has the details"}, status_code=500)
+    headers = {k.decode(): v.decode() for k, v in security_headers(request.url.path).items()}
+    return JSONResponse({"detail": "internal error: the server log has the details"}, status_code=500,
+                        headers=headers)
 
 
 def docs_page() -> HTMLResponse:
     return HTMLResponse("""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>claimtrack API</title>
-<link rel="stylesheet" href="/docs-assets/swagger-ui.css"></head><body><div id="swagger-ui"></div>
+<link rel="stylesheet" href="/docs-assets/swagger-ui.css">
+<link rel="icon" href="/docs-assets/favicon-32x32.png"></head><body><div id="swagger-ui"></div>
 <script src="/docs-assets/swagger-ui-bundle.js"></script><script src="/static/docs.js"></script></body></html>""")
+
+
+def swagger_ui_files() -> Path:
+    """Swagger UI's own files (swagger-ui-py's copy of swagger-ui-dist), found without
+    importing the package (its import loads handlers for a dozen frameworks)."""
+    spec = importlib.util.find_spec("swagger_ui")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("Swagger UI's files are missing: pip install swagger-ui-py")
+    return Path(next(iter(spec.submodule_search_locations))) / "static"
 
 
 def create_app() -> FastAPI:
     """The application (uvicorn calls this: ``uvicorn --factory worker.web.app:create_app``)."""
-    import swagger_ui_bundle
-
     from worker.web import api, desk, exports, ingest
 
     app = FastAPI(title="claimtrack", version=version("claimtrack"), description=DESCRIPTION,
@@ -136,5 +154,5 @@ def create_app() -> FastAPI:
         app.include_router(router)
     app.add_api_route("/docs", docs_page, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
+    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_files()), name="docs-assets")
     return app

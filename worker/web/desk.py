@@ -50,6 +50,11 @@ def _cookie(request: Request, response, name: str, value: str, max_age: int | No
                         secure=request.url.scheme == "https")
 
 
+def _drop_cookie(request: Request, response, name: str) -> None:
+    # with the flags it was set with: no Set-Cookie of ours is ever looser than that
+    response.delete_cookie(name, httponly=True, samesite="strict", path="/", secure=request.url.scheme == "https")
+
+
 @router.get("/")
 def home() -> RedirectResponse:
     return RedirectResponse("/desk", status_code=303)
@@ -78,7 +83,7 @@ def login(request: Request, token: Annotated[str, Form(max_length=300)], csrf: A
         return resp
     resp = RedirectResponse("/desk", status_code=303)
     _cookie(request, resp, SESSION_COOKIE, secret, int(settings.session_hours() * 3600))
-    resp.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
+    _drop_cookie(request, resp, LOGIN_CSRF_COOKIE)
     return resp
 
 
@@ -88,7 +93,7 @@ def logout(request: Request, csrf: Annotated[str, Form(max_length=100)], who: Ca
     with session_scope(engine(request)) as s:
         tk.close_session(s, request.cookies.get(SESSION_COOKIE))
     resp = RedirectResponse("/desk/login", status_code=303)
-    resp.delete_cookie(SESSION_COOKIE, path="/")
+    _drop_cookie(request, resp, SESSION_COOKIE)
     return resp
 
 

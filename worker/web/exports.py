@@ -27,7 +27,15 @@ def filters(kind: KindQ = None, source: SourceQ = None, region: RegionQ = None, 
                    relation=tuple(relation or ()))
 
 
+def claim_filters(kind: KindQ = None, source: SourceQ = None, region: RegionQ = None, since: SinceQ = None,
+                  status: Annotated[list[Status] | None, Query(description="Only claims on a flag with this "
+                                                                           "status.")] = None) -> Filters:
+    """The claims exports' filters: those of `claimtrack export claims` (no relation)."""
+    return filters(kind, source, region, since, status)
+
+
 Fl = Annotated[Filters, Depends(filters)]
+Fc = Annotated[Filters, Depends(claim_filters)]
 
 
 def _load(request: Request, loader, f: Filters):
@@ -40,13 +48,13 @@ def _file(text: str, media: str, name: str) -> Response:
 
 
 @router.get("/claims.csv", response_class=Response)
-def claims_csv(request: Request, f: Fl, _who: Caller = Depends(reader)) -> Response:
+def claims_csv(request: Request, f: Fc, _who: Caller = Depends(reader)) -> Response:
     """Every claim (SPEC §2 fields), sorted, as CSV."""
     return _file(tabular.claims_csv(_load(request, load.claims, f)), "text/csv; charset=utf-8", "claims.csv")
 
 
 @router.get("/claims.jsonl", response_class=Response)
-def claims_jsonl(request: Request, f: Fl, _who: Caller = Depends(reader)) -> Response:
+def claims_jsonl(request: Request, f: Fc, _who: Caller = Depends(reader)) -> Response:
     """Every claim, sorted, one JSON object per line."""
     return _file(tabular.claims_jsonl(_load(request, load.claims, f)), "application/x-ndjson", "claims.jsonl")
 

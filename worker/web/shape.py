@@ -21,8 +21,11 @@ def _extras(flag: Flag) -> dict:
 
 
 def flag_out(flag: Flag) -> dict:
-    """A row of the flags listing: ``review list``'s fields, the version and the metric."""
-    return {**flag_json(flag), **_extras(flag), "metric": flag.a.metric}
+    """A row of the flags listing: ``review list``'s fields (each side with its claim's id),
+    the version and the metric."""
+    out = {**flag_json(flag), **_extras(flag), "metric": flag.a.metric}
+    out["a"], out["b"] = {"id": flag.a_id, **out["a"]}, {"id": flag.b_id, **out["b"]}
+    return out
 
 
 def flag_full(flag: Flag) -> dict:
