@@ -17,9 +17,12 @@ from worker.core.types import ArticleIn
 ALIASES = load_aliases()
 
 
+def claims(text, title=""):
+    return extract(ArticleIn(id="t", text=text, title=title, published=date(2024, 5, 1)), ALIASES)
+
+
 def sources(text, title=""):
-    out = extract(ArticleIn(id="t", text=text, title=title, published=date(2024, 5, 1)), ALIASES)
-    return [(c.value, c.source_canonical) for c in out]
+    return [(c.value, c.source_canonical) for c in claims(text, title)]
 
 
 # --- the person and the role in a source phrase ---------------------------------------
@@ -80,43 +83,53 @@ def test_the_article_introduces_a_person_with_a_role(text, name, intro):
 
 IN_CONTEXT = [
     # the person speaks for the body of the role the article introduced them with
-    ("Chile's Health Minister, Ana Soto, announced on Monday that 120 people had died in the floods. "
-     "Soto said 40 more were injured. According to Minister Soto, 12 people remain missing.",
+    (("Chile's Health Minister, Ana Soto, announced on Monday that 120 people had died in the floods. "
+      "Soto said 40 more were injured. According to Minister Soto, 12 people remain missing."),
      [(120, "Chilean Health Ministry"), (40, "Chilean Health Ministry"), (12, "Chilean Health Ministry")]),
-    ("Floods hit Nepal. At least 15 people were killed, according to Omar Haidari, spokesman for the "
-     "country's national disaster authority. Haidari said 40 were injured.",
+    (("Floods hit Nepal. At least 15 people were killed, according to Omar Haidari, spokesman for the "
+      "country's national disaster authority. Haidari said 40 were injured."),
      [(15, "Nepalese national disaster authority"), (40, "Nepalese national disaster authority")]),
-    ('An earthquake hit Mali. "The toll will rise," the head of Mali\'s military government, Gen. Ruiz Lopez, '
-     "said as he announced that 44 people were killed. Lopez said 300 were injured.",
+    (('An earthquake hit Mali. "The toll will rise," the head of Mali\'s military government, Gen. Ruiz Lopez, '
+      "said as he announced that 44 people were killed. Lopez said 300 were injured."),
      [(44, "Mali junta"), (300, "Mali junta")]),
     # a document of a person is the person's; a governor's office is the state's government
-    ("At least 30 people died in Ohio, according to an update Tuesday by Ohio Gov. Mike Dewine. "
-     "According to a release from Gov. Mike Dewine’s office, 12 people are missing.",
+    (("At least 30 people died in Ohio, according to an update Tuesday by Ohio Gov. Mike Dewine. "
+      "According to a release from Gov. Mike Dewine’s office, 12 people are missing."),
      [(30, "Ohio government"), (12, "Ohio government")]),
     # a person with a role but no body keeps their full name, however named later
     ("A landslide hit Enga. MP Amos Kuri said 300 people were buried. Mr Kuri said 40 bodies were recovered.",
      [(300, "Amos Kuri"), (40, "Amos Kuri")]),
     # the country's government is the story's country's, never a village's
-    ("A landslide buried Kanda village in Nepal's western hills. The country's government said 300 people "
-     "were feared dead.", [(300, "Nepalese government")]),
+    (("A landslide buried Kanda village in Nepal's western hills. The country's government said 300 people "
+      "were feared dead."), [(300, "Nepalese government")]),
     # "the government" with none named: the story's country's, not the agency named last
     ("Floods swept Kenya on Friday. UNICEF said it had sent aid. The government said 70 people were killed.",
      [(70, "Kenyan government")]),
     # "he said" after a quote: the speaker, not a body named inside the quote
-    ("A train crashed in Odisha. According to the state's chief secretary Ravi Das, some bodies were counted "
-     'twice. "After verification and a report by the district collector, the final toll is 275," he said.',
+    (("A train crashed in Odisha. According to the state's chief secretary Ravi Das, some bodies were counted "
+      'twice. "After verification and a report by the district collector, the final toll is 275," he said.'),
      [(275, "Odisha government")]),
     # a state or a province speaking is its government
     ("Kerala revises flood toll to 300\n\nRains continued on Monday.", [(300, "Kerala government")]),
     # "a railway official", then "the official": the country's railway the alias table knows
-    ("A train derailed near Cuttack in India. The toll rose to 88, a railway official said. "
-     "The official said 200 were injured.", [(88, "Indian Railways"), (200, "Indian Railways")]),
+    (("A train derailed near Cuttack in India. The toll rose to 88, a railway official said. "
+      "The official said 200 were injured."), [(88, "Indian Railways"), (200, "Indian Railways")]),
     # an article that names the state's junta means it by its ministers too
     ("Mali's junta said 40 people died in the floods. Information Minister Abdoulaye Maiga said 60 were injured.",
      [(40, "Mali junta"), (60, "Mali junta")]),
     # "the official data from X, a spokesperson of the country's interior ministry"
-    ("Floods hit Peru. According to the official data from Luis Rojas, a spokesperson of the country's "
-     "Ministry of Interior, 2,000 people died.", [(2000, "Peruvian government")]),
+    (("Floods hit Peru. According to the official data from Luis Rojas, a spokesperson of the country's "
+      "Ministry of Interior, 2,000 people died."), [(2000, "Peruvian government")]),
+    # "the sheriff" before the sheriff is named: the sheriff the article names later
+    (("The toll in Maui County has climbed to 30, the sheriff said.\n\nMaui County Sheriff Ana Kealoha said "
+      "names would not be released."), [(30, "Maui officials")]),
+    # a role named without a name, then a person named without a role: the role is theirs
+    (("Some 80,000 people have fled to Chad, according to the head of the UN refugee agency (UNHCR).\n\n"
+      "“Another 5,000 people have fled since Friday,” Ana Soto said on Monday."),
+     [(80000, "UNHCR"), (5000, "UNHCR")]),
+    # "the country's National Disaster Centre" is a body with a name of its own
+    (("A landslide hit Nepal. The acting director of the country's National Disaster Centre, Ana Rai, "
+      "said 2,000 people were buried."), [(2000, "National Disaster Centre (NDC)")]),
 ]
 
 
@@ -150,3 +163,10 @@ def test_one_local_body_named_two_ways_gets_one_name(text, names):
 ])
 def test_a_composed_office_keeps_its_name_as_originator(canonical, originator):
     assert SourceNames(ALIASES).originator(canonical, "x.example") == originator
+
+
+def test_a_provincial_governments_figure_with_no_place_is_the_provinces():
+    text = ("The confirmed death toll in Maui County has climbed to 30, the sheriff said. A confirmed 10 "
+            "residents had died, according to a release from Hawaii Gov. Ana Kealoha's office.")
+    by_value = {c.value: (c.source_canonical, c.region) for c in claims(text)}
+    assert by_value[10] == ("Hawaii government", "Hawaii")

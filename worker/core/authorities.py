@@ -20,6 +20,7 @@ from worker.core.bodies import (  # noqa: F401 - the source pass's API, re-expor
     body_of,
     build_source_index,
     is_back_reference,
+    is_role_reference,
     lookup,
     normalise,
     office_name,
@@ -87,20 +88,24 @@ def _canonical(raw: str, index: SourceIndex, memory: SourceMemory, region: str |
     if low in index.exact:
         return index.exact[low]
     if memory.country and _COUNTRY_POSS_RE.search(raw):
-        # "the country's disaster agency": the story's country's
-        raw = _COUNTRY_POSS_RE.sub(f"{demonym(memory.country)} ", raw)
+        # "the country's disaster agency": the story's country's; "the country's National
+        # Disaster Centre": a body with a name of its own
+        raw = _COUNTRY_POSS_RE.sub(lambda m: "" if raw[m.end():m.end() + 1].isupper()
+                                   else f"{demonym(memory.country)} ", raw)
         low = normalise(raw)
     if depth < 3:
         spoken = _spoken_for(raw, index, memory, region, at, depth)
         if spoken:
             return spoken
-    role_ref = _ROLE_BACK_REF_RE.match(low)
-    if role_ref:
-        # "the minister", "the provincial spokesman": the one named before in that role
-        noun = role_ref.group(1)
-        found = memory.head(noun, at) or memory.head(_ROLE_BODY.get(noun, noun), at) or memory.head(noun)
+    noun = is_role_reference(raw)
+    if noun:
+        # "the minister", "the provincial spokesman": the one named before in that role,
+        # else the one named later (resolved when the whole article is read)
+        found = memory.head(noun, at) or memory.head(_ROLE_BODY.get(noun, noun), at)
         if found:
             return found
+        if memory.text.lower().find(noun, at + len(raw)) >= 0:
+            return None
     found = body_of(raw, low, index, region, memory.province)
     if found:
         return found
@@ -139,11 +144,6 @@ def _back_reference(low: str, index: SourceIndex, memory: SourceMemory, region: 
 _STATE_BODIES = frozenset({"government", "army", "military"})
 # "the country's disaster agency", "the nation's health ministry"
 _COUNTRY_POSS_RE = re.compile(r"\b(?:the\s+)?(?:country|nation)['’]s\s+(?:the\s+)?", re.IGNORECASE)
-# "the minister", "the provincial spokesman": a role named before
-_ROLE_BACK_REF_RE = re.compile(
-    r"^(?:(?:acting|caretaker|provincial|regional|deputy|chief|senior|ministry's|agency's|department's)\s+)?"
-    r"(minister|spokesman|spokeswoman|spokesperson|official|secretary|governor|director|superintendent|"
-    r"administrator|commissioner|chief|head|collector|sheriff|mayor|coordinator|representative)$")
 # the body a role back-reference may be remembered by ("the minister" -> the ministry)
 _ROLE_BODY = {"minister": "ministry", "spokesman": "spokesperson", "spokeswoman": "spokesperson",
               "spokesperson": "spokesman", "governor": "government", "secretary": "government"}

@@ -37,6 +37,20 @@ DOC_BACK_REF_RE = re.compile(
     r"figures|data|bulletin|tally|count|statistics|estimates?|numbers|sitrep|records|assessment|analysis)$")
 
 
+# "the minister", "the provincial spokesman": a role named before
+ROLE_BACK_REF_RE = re.compile(
+    r"^(?:(?:acting|caretaker|provincial|regional|deputy|chief|senior|ministry's|agency's|department's)\s+)?"
+    r"(minister|spokesman|spokeswoman|spokesperson|official|secretary|governor|director|superintendent|"
+    r"administrator|commissioner|chief|head|collector|sheriff|mayor|coordinator|representative)$")
+
+
+def is_role_reference(raw: str) -> str | None:
+    """The role noun of a definite reference to a role ("the minister", "the provincial
+    spokesman"), which points back at the one the article names in that role."""
+    m = ROLE_BACK_REF_RE.match(normalise(raw))
+    return m.group(1) if m else None
+
+
 @functools.lru_cache(maxsize=20_000)
 def is_back_reference(raw: str) -> bool:
     """Does ``raw`` point back at a source named elsewhere ("it", "the ministry", "the report")?"""

@@ -275,7 +275,7 @@ def location_of(text: str, s: int, n: Number, places: list[Place], hi_bound: int
     inside = [p for p in places if _inside(p, atts)]
     if inside:
         return inside[0].written, inside[0].region
-    home = source_region(canonical)
+    home = source_region(canonical) or _jurisdiction(canonical, index)
     if home and (last[1] is None or home in last[1].split("+")
                  or (index is not None and home in regions_of(last[1], index))):
         # "AFAD said 35,418 died" in a story of Turkey and Syria, or of a Turkish province: the
@@ -283,6 +283,16 @@ def location_of(text: str, s: int, n: Number, places: list[Place], hi_bound: int
         # military said 250 ... died" in a story of Lebanon)
         return last if last[1] == home else (home, home)
     return last
+
+
+def _jurisdiction(canonical: str | None, index: PlaceIndex | None) -> str | None:
+    """The province a provincial government speaks for ("Ohio government" -> Ohio): a
+    figure of its sentence that names no place is the province's, not the county's
+    named before."""
+    if not canonical or index is None or not canonical.endswith(" government"):
+        return None
+    region = index.by_name.get(canonical[:-len(" government")].lower())
+    return region if region and index.kinds.get(region) == "subdivision" else None
 
 
 def _event_places(text: str, n: Number, after: list[Place], atts: list[Attribution]) -> tuple[str, str] | None:

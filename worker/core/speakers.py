@@ -51,7 +51,7 @@ collector manager general staff mission railway railways university college medi
 _NOT_NAME = frozenset(_NOT_NAME_WORDS.split())
 # where an introduction's clause starts: punctuation, a say-verb, a cue
 _CLAUSE_STOP_RE = re.compile(
-    r"[;:!?\n\"“”—–(]|\.(?=\s)|\b(?:said|says|told|tells|added|according\s+to|citing|quoting|by|from|that|while|"
+    r"[;:!?\n\"“”—–]|\.(?=\s)|\b(?:said|says|told|tells|added|according\s+to|citing|quoting|by|from|that|while|"
     r"but|after|when|where|(?-i:who|which)|announced|stated|informed|noted|confirmed|reported)\b",
     re.IGNORECASE)
 # abbreviations whose dot ends no clause ("Gov. Ana Soto", "U.S. envoy")
@@ -135,10 +135,14 @@ def title_only(office: str) -> bool:
     return all(_HONORIFIC_RE.fullmatch(w + " ") or w.lower() in ("prime", "vice", "senior") for w in words)
 
 
+_WORD_SHAPE_RE = re.compile(r"[^\W\d_][\w.'’-]*")
+
+
 def _name_word(w: str) -> bool:
     """Can ``w`` be a word of a person's name (not a role, a place word, an acronym)?"""
     bare = w.strip(".,")
-    if not bare or not (bare[0].isupper() or bare.startswith(("al-", "el-", "bin", "ibn", "abu"))):
+    if not _WORD_SHAPE_RE.fullmatch(bare) or not (bare[0].isupper() or bare.startswith(("al-", "el-", "bin", "ibn",
+                                                                                          "abu"))):
         return False
     return bare.lower() not in _NOT_NAME and not _HONORIFIC_RE.fullmatch(bare + " ") \
         and not (bare.isupper() and (len(bare) > 2 or ROLE_RE.fullmatch(bare))) and not any(c.isdigit() for c in bare)
@@ -209,11 +213,14 @@ def introduction(text: str, name: str, at: int) -> tuple[str, str] | None:
     """
     surname = name.split()[-1]
     best: tuple[int, tuple[str, str]] | None = None
+    first = None
     for m in re.finditer(rf"(?<![\w-]){re.escape(surname)}(?![\w'’-]|['’]s\b)", text):
         full = _full_name(text, m.start(), m.end())
         if full is None or not _compatible(name, full[2]):
             continue
         a, b, written = full
+        if first is None and " " in written:
+            first = (a, written)
         found = _introduced(text, a, b, written)
         if found is None:
             continue
@@ -221,7 +228,28 @@ def introduction(text: str, name: str, at: int) -> tuple[str, str] | None:
             best = (a, found)  # the last introduction before ``at``
         elif best is None:
             return found
+    if best is None and first is not None:
+        return _unnamed_role_before(text, first[0], first[1])
     return best[1] if best else None
+
+
+# "according to the head of the UN refugee agency." ... "Ana Soto said": a role named
+# without a name, then a person named without a role
+_UNNAMED_ROLE_RE = re.compile(
+    rf"\b(?:the|its)\s+(?:[\w'’-]+\s+){{0,2}}?{ROLE}\s+(?:of|for|at)\s+"
+    r"(?:[^,.;:\n“”\"()]|\([^()\n]{1,20}\))+?(?=\s*[,.;:\n“”\"]\s*(?![A-Z][a-z]+\s+[A-Z])|\s+(?:said|says|told))",
+    re.IGNORECASE)
+# how far before a person's first mention an unnamed role may be theirs
+UNNAMED_ROLE_CHARS = 400
+
+
+def _unnamed_role_before(text: str, at: int, name: str) -> tuple[str, str] | None:
+    """The role named without a name just before a person the article never introduces:
+    most likely theirs ("the head of X said ... Ana Soto added")."""
+    found = None
+    for m in _UNNAMED_ROLE_RE.finditer(text, max(0, at - UNNAMED_ROLE_CHARS), at):
+        found = m
+    return (found.group(0), name) if found else None
 
 
 def _compatible(name: str, full: str) -> bool:
