@@ -127,6 +127,19 @@ IN_CONTEXT = [
     (("Some 80,000 people have fled to Chad, according to the head of the UN refugee agency (UNHCR).\n\n"
       "“Another 5,000 people have fled since Friday,” Ana Soto said on Monday."),
      [(80000, "UNHCR"), (5000, "UNHCR")]),
+    # a headline's "PM says" in a story about one country: its government
+    ("Nearly 1 million displaced by floods in Kenya, PM says\n\nRains continued.", [(1000000, "Kenyan government")]),
+    # "the court", "in a statement they": the body named before
+    (("Kenya's High Court said 89 people were missing. The court said 62 bodies were identified. "
+      "In a statement they said 20 people were injured."),
+     [(89, "Kenya's High Court"), (62, "Kenya's High Court"), (20, "Kenya's High Court")]),
+    # the body written before the role; a lawmaker for a province is no province
+    ("Floods hit Nepal. Ana Rai, the Disaster Management Authority head, said 600 people were injured.",
+     [(600, "Disaster Management Authority (DMA)")]),
+    ("A train derailed in India. Cuttack Divisional Railway Manager (DRM) Ravi Das said 278 people died.",
+     [(278, "Indian Railways")]),
+    ("A landslide hit Papua New Guinea. Amos Kuri, a lawmaker for Enga province, said 300 were injured.",
+     [(300, "Amos Kuri")]),
     # "the country's National Disaster Centre" is a body with a name of its own
     (("A landslide hit Nepal. The acting director of the country's National Disaster Centre, Ana Rai, "
       "said 2,000 people were buried."), [(2000, "National Disaster Centre (NDC)")]),

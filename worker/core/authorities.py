@@ -28,7 +28,7 @@ from worker.core.bodies import (  # noqa: F401 - the source pass's API, re-expor
     short_name,
     strip_document,
 )
-from worker.core.offices import DEMONYMS, demonym
+from worker.core.offices import DEMONYMS, demonym, is_authority
 from worker.core.source_memory import END, SourceMemory
 from worker.core.speakers import (
     ROLE_RE,
@@ -54,6 +54,16 @@ def resolve_late(raw: str, memory: SourceMemory) -> str | None:
 
 
 
+_ARTICLE_RE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+# "in a statement they", "on Monday it": the pronoun speaks
+_PRONOUN_AFTER_RE = re.compile(r"^(?:in|on|at|during|after|with)\s+(?:\S+\s+){0,4}?(it|they|he|she)$")
+# "the court", "the commission": a body of a kind named before
+_DEFINITE_BODY_RE = re.compile(r"^(?:the|this)\s+(court|tribunal|commission|council|committee|directorate|bureau|"
+                               r"institute|centre|center|authority|department|agency|office|ministry)$",
+                               re.IGNORECASE)
+# a document phrase whose stripping would leave a fragment, not a source
+_STRIP_KEEPS_RE = re.compile(r"^\s*(?:the|its|their)\s+(?:[\w-]+\s+){0,2}(?:report|statement|data|figures)\s*$",
+                             re.IGNORECASE)
 _BACK_REF_RE = re.compile(r"\bthe\s+(ministry|office|agency|organi[sz]ation|group|army|military|government|ngo)\b")
 
 
@@ -83,10 +93,21 @@ def _canonical(raw: str, index: SourceIndex, memory: SourceMemory, region: str |
         raw = raw[raw.lower().index("citing ") + 7:]
     if DOC_BACK_REF_RE.match(raw.lower().strip(" .,").replace("’", "'")):
         return memory.last(at)
-    if low in ("it", "they", "he", "she") or raw.lower() in PRONOUNS:
+    bare = strip_document(raw)
+    if bare and bare != _ARTICLE_RE.sub("", raw.strip()) and not _STRIP_KEEPS_RE.match(raw):
+        # "the data from X", "the ministry's statement": X's, the ministry's
+        raw, low = bare, normalise(bare)
+    pronoun = _PRONOUN_AFTER_RE.match(low)
+    if pronoun:  # "in a statement they"
+        low = pronoun.group(1)
+    if low in ("it", "they", "he", "she") or raw.lower() in PRONOUNS or low in PRONOUNS:
         return _back_reference(low, index, memory, region, at)
     if low in index.exact:
         return index.exact[low]
+    kind = _DEFINITE_BODY_RE.match(raw)
+    if kind and memory.head(kind.group(1).lower(), at):
+        # "the court", "the commission": the one named before
+        return memory.head(kind.group(1).lower(), at)
     if memory.country and _COUNTRY_POSS_RE.search(raw):
         # "the country's disaster agency": the story's country's; "the country's National
         # Disaster Centre": a body with a name of its own
@@ -207,9 +228,26 @@ def _office_of(office: str, index: SourceIndex, memory: SourceMemory, region: st
     if found and found not in GENERIC_CANONICAL:
         return found
     owner, apart = office_owner(office)
-    if apart and normalise(owner) not in index.place_regions and owner.lower() not in DEMONYMS:
+    if not apart:
+        # "the Disaster Management Authority head": the body written before the role
+        owner = _ROLE_TAIL_RE.sub("", office).strip()
+        if owner == office.strip() or not _BODY_WORD_RE.search(owner):
+            return None
+    if normalise(owner) not in index.place_regions and owner.lower() not in DEMONYMS \
+            and is_authority(short_name(owner), index.places):
         return canonical_source(owner, index, memory, region, at, depth + 1)
     return None
+
+
+# the role at the end of an office phrase ("... Authority head", "... Railway Manager (DRM)")
+_ROLE_TAIL_RE = re.compile(
+    r"(?:\s+(?:deputy|acting|senior|regional|divisional|district|chief|general|executive|press))*\s+"
+    r"(?:head|chief|director|spokes(?:man|woman|person)|manager|officer|official|administrator|chairman|"
+    r"secretary|coordinator|representative)(?:\s+\([A-Z]{2,8}\))?$", re.IGNORECASE)
+# a word that makes what is left a body
+_BODY_WORD_RE = re.compile(r"\b(?:authority|agency|ministry|department|directorate|commission|council|committee|"
+                           r"centre|center|institute|office|service|force|railways?|corporation|company|bureau|"
+                           r"organi[sz]ation|fund|programme)\b", re.IGNORECASE)
 
 
 # "ministry spokesman", "the agency's director", "office chief"

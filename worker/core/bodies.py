@@ -22,6 +22,7 @@ from worker.core.offices import (
     is_authority,
     place_in,
 )
+from worker.core.speakers import split_role_name
 from worker.core.types import Aliases
 
 # back-references: resolved through the memory, never a name of their own
@@ -171,15 +172,9 @@ def _authority(raw: str, low: str, words: list[str], index: SourceIndex, region:
         # "Israel said": the state speaking is its government
         name = f"{DEMONYMS[low]} government"
         return lookup(index, name) or name
-    body = _BODY_OFFICIAL_RE.fullmatch(low)
-    if body and region:
-        # "a railway official" in a story about India: the Indian body of that kind the
-        # alias table knows ("Indian Railways"), if it knows one
-        noun, adjective = body.group(1), demonym(region)
-        hits = {c for c in index.exact.values() if c.split()[0] == adjective
-                and any(w.rstrip("s") == noun.rstrip("s") for w in c.lower().split()[1:])}
-        if len(hits) == 1:
-            return hits.pop()
+    national = _national_body(low, index, region)
+    if national:
+        return national
     place = index.place_regions.get(low)
     if place and index.kinds.get(place) in ("country", "subdivision"):
         # "Odisha revises toll", "PNG tells UN": a state or a province speaking is its government
@@ -212,7 +207,27 @@ def _local_body(raw: str, low: str, index: SourceIndex) -> str | None:
 
 _UNKNOWN_LOCAL_RE = re.compile(r"((?:[A-Z][\w'’-]+\s+)+)(?:city|town|village|municipal|district)\s+"
                                r"(?:officials|authorities|administration)$")
-_BODY_OFFICIAL_RE = re.compile(r"([a-z]+)\s+(?:officials?|officers?|spokes(?:man|woman|person)|sources?)")
+def _national_body(low: str, index: SourceIndex, region: str | None) -> str | None:
+    """"a railway official", "the railway", "X Divisional Railway" in a story about India:
+    the Indian body of that kind the alias table knows ("Indian Railways"), if it knows
+    exactly one."""
+    m = _BODY_HEAD_RE.search(low)
+    if m is None or not region:
+        return None
+    noun, adjective = m.group(1), demonym(region)
+    if noun in _NOT_BODY_NOUNS:
+        return None
+    hits = {c for c in index.exact.values() if c.split()[0] == adjective
+            and any(w.rstrip("s") == noun.rstrip("s") for w in c.lower().split()[1:])}
+    return hits.pop() if len(hits) == 1 else None
+
+
+# the kind of body a phrase ends with, before the role of its speaker
+_BODY_HEAD_RE = re.compile(r"([a-z]{4,})(?:\s+\([a-z]+\))?(?:\s+(?:officials?|officers?|spokes(?:man|woman|person)|"
+                           r"sources?|manager|chief|head|director))?(?:\s+\([a-z]+\))?$")
+# words that name no kind of body of their own
+_NOT_BODY_NOUNS = frozenset({"government", "ministry", "health", "officials", "official", "authorities", "authority",
+                             "sources", "source", "spokesman", "spokesperson", "local", "state", "national"})
 # offices of a county, a city, a district
 _LOCAL_OFFICE_RE = re.compile(r"\b(?:sheriff|mayor|collector|district\s+magistrate|county\s+(?:commissioners?|manager|"
                               r"executive|judge)|municipal\w*|city\s+(?:council|hall))\b")
@@ -272,8 +287,9 @@ _ORG_NAME_RE = re.compile(
 
 
 def strip_document(raw: str) -> str:
-    """``raw`` without an article or a document naming its author ("the data from X": X)."""
-    return _DOC_OF_RE.sub("", _ARTICLE_I_RE.sub("", raw.strip()))
+    """``raw`` without an article or a document naming its author ("the data from X",
+    "X's statement": X)."""
+    return _DOC_POSS_RE.sub("", _DOC_OF_RE.sub("", _ARTICLE_I_RE.sub("", raw.strip())))
 
 
 @functools.lru_cache(maxsize=20_000)
@@ -316,5 +332,7 @@ def resolves_nothing(raw: str, index: SourceIndex) -> bool:
             index.memo.clear()
         hit = index.memo[key] = "" if (is_back_reference(raw) or raw.lower().strip(" .,") in ("it", "they", "he", "she")
                                        or (not _CUE_START_RE.match(raw)
-                                           and is_authority(short_name(raw), index.places))) else None
+                                           and (is_authority(short_name(raw), index.places)
+                                                # "Ana Rai, a lawmaker for Enga province": a person with a role
+                                                or split_role_name(raw) is not None))) else None
     return hit is None

@@ -68,13 +68,14 @@ _OFFICES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"executive|minister|premier|officials)\b")),
     ("government", re.compile(r"\b(?:president|presidency|prime\s+minister|premier|vice\s+president|minister|"
                               r"ministry|government|govt|cabinet|authorities|state\s+(?:media|news|television|tv)|"
-                              r"administration|governor|chief\s+secretary|officials|advis[eo]r|secretary\s+of\s+state|white\s+house)\b")),
+                              r"administration|governor|chief\s+secretary|officials|advis[eo]r|secretary\s+of\s+state|white\s+house|"
+                              r"pm)\b")),
 )
 # offices that need a place word in the phrase itself: "officials" alone are local officials
 _NEEDS_PLACE = frozenset({"government"})
 _BARE_GOVERNMENT_RE = re.compile(r"^(?:the\s+)?(?:(?:country|nation)(?:'s)?\s+)?(?:(?:interior|foreign|home|information|disaster|emergenc\w+|"
                                  r"finance|defen[cs]e)\s+)?(?:ministry|minister|government|cabinet|presidency|"
-                                 r"prime\s+minister|president)\b")
+                                 r"prime\s+minister|pm|president)\b")
 
 
 _REGIONAL_WORD_RE = re.compile(r"\b(?:regional|provincial|state)\b")
