@@ -140,6 +140,13 @@ IN_CONTEXT = [
      [(278, "Indian Railways")]),
     ("A landslide hit Papua New Guinea. Amos Kuri, a lawmaker for Enga province, said 300 were injured.",
      [(300, "Amos Kuri")]),
+    # "spokesperson Ana Soto" after "a spokesperson for X said": X's spokesperson
+    (("A spokesperson for Chile's foreign ministry has said that the toll was revised to 1,200. "
+      '"It is the official number," spokesperson Ana Soto said. Soto said 40 were missing.'),
+     [(1200, "Chilean government"), (40, "Chilean government")]),
+    # a soldier introduced by rank alone speaks for the military
+    (('A landslide hit Papua New Guinea. "Efforts were called off," Major Joe Kuri said on Wednesday. '
+      "Kuri said the toll could be closer to 650."), [(650, "Papua New Guinea military")]),
     # "the country's National Disaster Centre" is a body with a name of its own
     (("A landslide hit Nepal. The acting director of the country's National Disaster Centre, Ana Rai, "
       "said 2,000 people were buried."), [(2000, "National Disaster Centre (NDC)")]),

@@ -31,12 +31,15 @@ from worker.core.bodies import (  # noqa: F401 - the source pass's API, re-expor
 from worker.core.offices import DEMONYMS, demonym, is_authority
 from worker.core.source_memory import END, SourceMemory
 from worker.core.speakers import (
+    MILITARY_RANK_RE,
     ROLE_RE,
+    bare_role,
     introduction,
     office_owner,
     person_reference,
     split_role_name,
     title_only,
+    unnamed_role,
 )
 
 
@@ -77,7 +80,7 @@ def canonical_source(raw: str, index: SourceIndex, memory: SourceMemory, region:
     the body the article introduced them with (:mod:`worker.core.speakers`).
     """
     found = _canonical(raw, index, memory, region, at, depth)
-    if depth == 0 and found and found.endswith(" government"):
+    if depth == 0 and found and found.endswith((" government", " military")):
         # an article that names the state's junta means it by "the government" too
         junta = memory.head("junta", at) or memory.head("junta")
         if junta and junta.split()[0] == found.split()[0]:
@@ -192,7 +195,12 @@ def _spoken_for(raw: str, index: SourceIndex, memory: SourceMemory, region: str 
     split = split_role_name(raw)
     office, name = split if split else (None, person_reference(raw))
     if office and not title_only(office):
-        return _office_of(office, index, memory, region, at, depth) or name
+        found = _office_of(office, index, memory, region, at, depth)
+        if found is None and bare_role(office):
+            # "spokesperson Ana Soto" after "a spokesperson for the foreign ministry said"
+            before = unnamed_role(memory.text, at, office)
+            found = _office_of(before, index, memory, region, at, depth) if before else None
+        return found or name
     if name is None or normalise(name) in index.exact:
         return None
     intro = introduction(memory.text, name, at) if memory.text else None
@@ -206,6 +214,9 @@ def _spoken_for(raw: str, index: SourceIndex, memory: SourceMemory, region: str 
         if hit:
             return hit
     title = office or raw[:len(raw) - len(name)].strip()
+    if title and MILITARY_RANK_RE.match(title):
+        # "Major Ana Soto" with no introduction: a soldier speaks for the military
+        return _office_of("the military", index, memory, region, at, depth) or name
     if title and ROLE_RE.search(title):
         # "President Ana Soto", "Gov. Soto" with no introduction: the title's office
         return _office_of(title, index, memory, region, at, depth) or name

@@ -236,20 +236,42 @@ def introduction(text: str, name: str, at: int) -> tuple[str, str] | None:
 # "according to the head of the UN refugee agency." ... "Ana Soto said": a role named
 # without a name, then a person named without a role
 _UNNAMED_ROLE_RE = re.compile(
-    rf"\b(?:the|its)\s+(?:[\w'’-]+\s+){{0,2}}?{ROLE}\s+(?:of|for|at)\s+"
-    r"(?:[^,.;:\n“”\"()]|\([^()\n]{1,20}\))+?(?=\s*[,.;:\n“”\"]\s*(?![A-Z][a-z]+\s+[A-Z])|\s+(?:said|says|told))",
+    rf"\b(?:the|its|a|an)\s+(?:[\w'’-]+\s+){{0,2}}?(?P<role>{ROLE})\s+(?:of|for|at)\s+"
+    r"(?:[^,.;:\n“”\"()]|\([^()\n]{1,20}\))+?(?=\s*[,.;:\n“”\"]\s*(?![A-Z][a-z]+\s+[A-Z])"
+    r"|\s+(?:(?:has|have|had)\s+)?(?:said|says|told))",
     re.IGNORECASE)
+# ranks: a soldier speaks for the military
+MILITARY_RANK_RE = re.compile(r"^(?:senior\s+)?(?:gen|general|lt|lieutenant|col|colonel|maj|major|capt|captain|brig|"
+                              r"brigadier|adm|admiral|sgt|sergeant|cmdr)\.?(?:\s+(?:gen|general|col|colonel)\.?)?$",
+                              re.IGNORECASE)
 # how far before a person's first mention an unnamed role may be theirs
 UNNAMED_ROLE_CHARS = 400
 
 
-def _unnamed_role_before(text: str, at: int, name: str) -> tuple[str, str] | None:
-    """The role named without a name just before a person the article never introduces:
-    most likely theirs ("the head of X said ... Ana Soto added")."""
+def _unnamed_role_before(text: str, at: int, name: str, role: str | None = None) -> tuple[str, str] | None:
+    """The role named without a name just before a person the article never introduces
+    (or introduces by that ``role`` alone): most likely theirs ("the head of X said ...
+    Ana Soto added", "a spokesperson for X said ... spokesperson Ana Soto said")."""
     found = None
     for m in _UNNAMED_ROLE_RE.finditer(text, max(0, at - UNNAMED_ROLE_CHARS), at):
-        found = m
+        if role is None or _role_key(m.group("role")) == _role_key(role):
+            found = m
     return (found.group(0), name) if found else None
+
+
+def unnamed_role(text: str, at: int, office: str) -> str | None:
+    """The office of the role ``office`` names alone ("spokesperson"), as written without a
+    name just before ``at`` ("a spokesperson for the foreign ministry"), if any."""
+    m = ROLE_RE.search(office)
+    if m is None or not text:
+        return None
+    found = _unnamed_role_before(text, at, "", m.group(0))
+    return found[0] if found else None
+
+
+def _role_key(role: str) -> str:
+    low = role.lower()
+    return "spokes" if low.startswith("spokes") else low
 
 
 def _compatible(name: str, full: str) -> bool:
@@ -285,6 +307,23 @@ def _clause_start(text: str, lo: int, hi: int) -> int:
 
 def _introduced(text: str, a: int, b: int, name: str) -> tuple[str, str] | None:
     """The office written beside the name at ``text[a:b]``, before or after it."""
+    found = _written_beside(text, a, b, name)
+    if found is not None and bare_role(found[0]):
+        # "spokesperson Ana Soto" after "a spokesperson for the foreign ministry said"
+        return _unnamed_role_before(text, a, name, found[0]) or found
+    return found
+
+
+def bare_role(office: str) -> bool:
+    """Does ``office`` name a role and no body ("spokesperson", "the official")?"""
+    words = [w for w in office.lower().split() if w not in _ROLE_ADJECTIVES]
+    return bool(words) and all(ROLE_RE.fullmatch(w) for w in words)
+
+
+_ROLE_ADJECTIVES = frozenset({"the", "a", "an", "deputy", "acting", "senior", "chief", "press", "official", "top"})
+
+
+def _written_beside(text: str, a: int, b: int, name: str) -> tuple[str, str] | None:
     after = _APPOSITIVE_RE.match(text, b, min(len(text), b + 160))
     if after and ROLE_RE.search(after.group("office")):
         split = split_role_name(f"{name}, {after.group('office')}")
@@ -298,4 +337,10 @@ def _introduced(text: str, a: int, b: int, name: str) -> tuple[str, str] | None:
             split = split_role_name(f"{part.strip()} {name}")
             if split and split[1].split()[-1] == name.split()[-1]:
                 return split[0], name
+    rank = _RANK_BEFORE_RE.search(clause)
+    if rank and MILITARY_RANK_RE.match(rank.group(1).strip()):
+        return "the military", name  # "Major Ana Soto said": a soldier speaks for the military
     return None
+
+
+_RANK_BEFORE_RE = re.compile(r"((?:\b[A-Za-z]+\.?\s+){1,2})$")
