@@ -37,6 +37,14 @@ CASES = [
     ("a running total that fell is a downward revision", fig(2, 1200, day=10), fig(1, 1400, day=1), "revises_down"),
     ("a stock that fell is an update",
      fig(2, 137, kind="hostages", day=30), fig(1, 240, kind="hostages", day=5), "updates"),
+    # a metric holds every incident of its place: an incident toll far below an
+    # earlier one days later is another incident's, not a revision
+    ("an incident toll far below one four days earlier is another incident",
+     fig(2, 11, scope="incident", day=14), fig(1, 55, scope="incident", day=10), "updates"),
+    ("an incident toll revised down modestly days later is a revision",
+     fig(2, 1200, scope="incident", day=10), fig(1, 1400, scope="incident", day=2), "revises_down"),
+    ("an incident toll revised down steeply the same day is a revision",
+     fig(2, 20, scope="incident", day=10), fig(1, 55, scope="incident", day=10), "revises_down"),
     ("about 500 and 100 to 300 contradict",
      fig(2, 500, "approx", who="Gaza Health Ministry"),
      fig(1, 100, "range", low=100, high=300, who="US intelligence"), "contradicts"),

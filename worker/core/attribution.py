@@ -25,6 +25,7 @@ from worker.core.authorities import (
 from worker.core.numbers import trie
 from worker.core.offices import AUTHORITY_NOUN_RE
 from worker.core.source_memory import SourceMemory
+from worker.core.speakers import ROLE
 
 __all__ = ["Attribution", "SourceIndex", "SourceMemory", "build_source_index", "canonical_source",
            "find_attributions", "resolve_late"]
@@ -244,17 +245,15 @@ _ROLE_START_RE = re.compile(r"\s*(?:the|a|an)\s", re.IGNORECASE)
 _DIGIT_TOKEN_RE = re.compile(r"\S*\d\S*\s*")
 _WHEN_TAIL_RE = re.compile(
     r"\s+(?:on|last|this|early|late|earlier|also)(?:\s+(?:monday|tuesday|wednesday|thursday|friday|"
-    r"saturday|sunday|week|month|night|morning|evening|today|yesterday))?\s*$", re.IGNORECASE)
+    r"saturday|sunday|week|month|night|morning|evening|today|yesterday))?\s*$"
+    r"|\s+(?:over|during)\s+the\s+(?:weekend|week|night|past\s+\w+|last\s+\w+)\s*$", re.IGNORECASE)
 _CAPITAL_RE = re.compile(r"\b[A-Z]")
 # "authorities on Wednesday significantly lowered": the adverb before the verb
 _ADVERB_TAIL_RE = re.compile(r"(?:\s+(?:has|have|had|also|(?!family\b|only\b|early\b|daily\b|weekly\b|assembly\b)"
                              r"[a-z]{2,}ly))+\s*$")
 
 
-_ROLE_APPOSITIVE_RE = re.compile(
-    r"\s*(?:(?:the|a|an|its|their)\s+)?(?:[\w’'-]+\s+){0,3}(?:spokes(?:man|woman|person)|head|chief|director|"
-    r"minister|official|officer|secretary|governor|commander|coordinator|representative|president|"
-    r"administrator|mayor|superintendent)\b", re.IGNORECASE)
+_ROLE_APPOSITIVE_RE = re.compile(rf"\s*(?:(?:the|a|an|its|their)\s+)?(?:[\w’'-]+\s+){{0,3}}{ROLE}\b", re.IGNORECASE)
 _WHO_RE = re.compile(r"\s*who\s+(?:\w+\s+)?$")
 _TIME_APPOSITIVE_RE = re.compile(
     r"\s*(?:on|late|early|last|this|in\s+a\s+(?:statement|post|briefing|press\s+conference))(?:\s+[\w.]+){0,3}\s*",

@@ -1,89 +1,46 @@
-"""Name the authority behind a source phrase (the canonicalising half of the source pass).
+"""Name the authority behind a source phrase in its article (the canonicalising half of
+the source pass).
 
-Names are normalised with the alias table (exact, then contained alias, then
-rapidfuzz); generic authorities ("the health ministry") are completed with
-the place the article is about; back-references ("the ministry", "it", a
-surname) resolve through the article's :class:`SourceMemory`.
+What a phrase names by itself is :mod:`worker.core.bodies` (alias table, offices,
+short names). Here the article's context: back-references ("the ministry", "it",
+"he", "the minister") resolve through its :class:`SourceMemory`; a person speaks
+for the body the article introduced them with (:mod:`worker.core.speakers`); "the
+government" with none named is the story's country's.
 """
 from __future__ import annotations
 
-import functools
 import re
-from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process, utils
-
-from worker.core.offices import DEMONYMS, compose_office, is_authority, place_in
+from worker.core.bodies import (  # noqa: F401 - the source pass's API, re-exported
+    DOC_BACK_REF_RE,
+    GENERIC_CANONICAL,
+    PRONOUNS,
+    STATE_ADJECTIVES,
+    SourceIndex,
+    body_of,
+    build_source_index,
+    is_back_reference,
+    is_role_reference,
+    lookup,
+    normalise,
+    office_name,
+    resolves_nothing,
+    short_name,
+    strip_document,
+)
+from worker.core.offices import DEMONYMS, demonym, is_authority
 from worker.core.source_memory import END, SourceMemory
-from worker.core.types import Aliases
-
-# back-references: resolved through the memory, never a name of their own
-PRONOUNS = frozenset({"it", "they", "he", "she", "the ministry", "ministry", "the office", "the agency",
-                       "the organisation", "the organization", "the report", "the ngo", "the group",
-                       "the statement", "the spokesman", "the spokesperson", "the army", "the military",
-                       "the department", "the authority", "the government", "the body", "the monitor",
-                       "the observatory", "the un agency", "the agency's", "the press service",
-                       "the press office", "its press service", "its press office", "the spokesperson's office"})
-# "the report", "its latest update", "the figures": the document of the source named before
-_DOC_BACK_REF_RE = re.compile(
-    r"^(?:the|its|their|this|that|these|those)\s+(?:[a-z-]+\s+){0,2}(?:report|reports|update|statement|"
-    r"figures|data|bulletin|tally|count|statistics|estimates?|numbers|sitrep|records|assessment|analysis)$")
-
-
-@functools.lru_cache(maxsize=20_000)
-def is_back_reference(raw: str) -> bool:
-    """Does ``raw`` point back at a source named elsewhere ("it", "the ministry", "the report")?"""
-    low = raw.lower().strip(" .,").replace("’", "'")
-    return low in PRONOUNS or bool(_DOC_BACK_REF_RE.match(low))
-
-
-_STATE_ADJECTIVES = frozenset(DEMONYMS.values())
-_GENERIC_HEALTH_RE = re.compile(r"\b(?:health|medical)\s+(?:ministry|authorit|officials|services|department)"
-                                r"|\bministry\s+of\s+(?:public\s+)?health\b", re.IGNORECASE)
-# region -> the prefix news uses for its health ministry
-_MINISTRY_PREFIX = {"Gaza Strip": "Gaza", "West Bank": "Palestinian", "Palestinian territories": "Palestinian"}
-
-
-@dataclass(frozen=True)
-class SourceIndex:
-    """Alias lookups built once per :class:`Aliases` value."""
-
-    exact: dict[str, str]
-    contained: re.Pattern[str] | None
-    choices: list[str]
-    # lower-cased place names: a place is never an authority, and names the office's country
-    places: frozenset[str] = frozenset()
-    # phrase -> what the alias table makes of it (see _authority): the same
-    # source phrases recur in every article, and the contained-alias scan and
-    # the fuzzy match cost tens of microseconds each
-    memo: dict[tuple[str, str, str | None], str | None] = field(default_factory=dict, compare=False, repr=False)
-
-
-def build_source_index(aliases: Aliases) -> SourceIndex:
-    """Index the source alias table for exact, contained and fuzzy lookup."""
-    exact: dict[str, str] = {}
-    for canonical, names in aliases.sources.items():
-        for n in (canonical, *names):
-            exact.setdefault(_norm(n), canonical)
-    keys = sorted((k for k in exact if len(k) >= 2), key=len, reverse=True)
-    contained = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in keys) + r")\b") if keys else None
-    places = frozenset(n.lower() for region, names in aliases.places.items() for n in (region, *names))
-    return SourceIndex(exact, contained, list(exact), places)
-
-
-# pure functions of a source phrase, and news repeats its sources: cached
-@functools.lru_cache(maxsize=50_000)
-def _norm(s: str) -> str:
-    s = s.lower().replace("’", "'").replace("u.n.", "un").replace("u.s.", "us").replace("united nations", "un")
-    s = _POSS_S_RE.sub("", s)
-    s = _ARTICLE_RE.sub("", s.strip())
-    return " ".join(_NON_NAME_RE.sub(" ", s).split())
-
-
-_POSS_S_RE = re.compile(r"'s\b")
-_ARTICLE_RE = re.compile(r"^(?:the|a|an)\s+")
-_NON_NAME_RE = re.compile(r"[^\w&'()-]+")
-
+from worker.core.speakers import (
+    MILITARY_RANK_RE,
+    ROLE_RE,
+    bare_role,
+    introduction,
+    office_owner,
+    person_reference,
+    split_role_name,
+    title_only,
+    unnamed_role,
+)
 
 
 def resolve_late(raw: str, memory: SourceMemory) -> str | None:
@@ -92,7 +49,7 @@ def resolve_late(raw: str, memory: SourceMemory) -> str | None:
     News often writes "the ministry announced ..." before "according to the Health
     Ministry in Gaza"; a reader resolves it from the whole article.
     """
-    low = _norm(raw)
+    low = normalise(raw)
     if low in ("it", "they", "he", "she"):
         return None
     words = low.split()
@@ -100,51 +57,80 @@ def resolve_late(raw: str, memory: SourceMemory) -> str | None:
 
 
 
-_GAZA_WORD_RE = re.compile(r"\b(?:gaza|hamas|enclave|strip)\b")
+_ARTICLE_RE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+# "in a statement they", "on Monday it": the pronoun speaks
+_PRONOUN_AFTER_RE = re.compile(r"^(?:in|on|at|during|after|with)\s+(?:\S+\s+){0,4}?(it|they|he|she)$")
+# "the court", "the commission": a body of a kind named before
+_DEFINITE_BODY_RE = re.compile(r"^(?:the|this)\s+(court|tribunal|commission|council|committee|directorate|bureau|"
+                               r"institute|centre|center|authority|department|agency|office|ministry)$",
+                               re.IGNORECASE)
+# a document phrase whose stripping would leave a fragment, not a source
+_STRIP_KEEPS_RE = re.compile(r"^\s*(?:the|its|their)\s+(?:[\w-]+\s+){0,2}(?:report|statement|data|figures)\s*$",
+                             re.IGNORECASE)
 _BACK_REF_RE = re.compile(r"\bthe\s+(ministry|office|agency|organi[sz]ation|group|army|military|government|ngo)\b")
 
 
 def canonical_source(raw: str, index: SourceIndex, memory: SourceMemory, region: str | None,
-                     at: int = END) -> str | None:
+                     at: int = END, depth: int = 0) -> str | None:
     """The normalised authority for ``raw``, or a clean short name.
 
     Back-references ("the ministry", "it", a surname) resolve through
     ``memory`` as it stood before offset ``at`` (where ``raw`` is written);
-    generic health authorities take the article's ``region``.
+    generic health authorities take the article's ``region``. A person speaks for
+    the body the article introduced them with (:mod:`worker.core.speakers`).
     """
-    low = _norm(raw)
+    found = _canonical(raw, index, memory, region, at, depth)
+    if depth == 0 and found and found.endswith((" government", " military")):
+        # an article that names the state's junta means it by "the government" too
+        junta = memory.head("junta", at) or memory.head("junta")
+        if junta and junta.split()[0] == found.split()[0]:
+            return junta
+    return found
+
+
+def _canonical(raw: str, index: SourceIndex, memory: SourceMemory, region: str | None,
+               at: int, depth: int) -> str | None:
+    low = normalise(raw)
     if "citing " in low:  # "OCHA, citing IOM": the figure originates with IOM
         low = low.split("citing ", 1)[1]
         raw = raw[raw.lower().index("citing ") + 7:]
-    if _DOC_BACK_REF_RE.match(raw.lower().strip(" .,").replace("’", "'")):
+    if DOC_BACK_REF_RE.match(raw.lower().strip(" .,").replace("’", "'")):
         return memory.last(at)
-    if low in ("it", "they", "he", "she") or raw.lower() in PRONOUNS:
-        head = low.split()[-1] if low else ""
-        if head in ("it", "they", "he", "she"):
-            return memory.last(at)
-        found = memory.head(head, at)
-        if found is None and head in ("army", "military"):
-            # "the army" when no army was named: the army of the state named last
-            last = memory.last(at)
-            state = last.split()[0] if last else None
-            if state in _STATE_ADJECTIVES:
-                return _lookup(index, f"{state} military") or f"{state} military"
-        return found or memory.last(at)
+    bare = strip_document(raw)
+    if bare and bare != _ARTICLE_RE.sub("", raw.strip()) and not _STRIP_KEEPS_RE.match(raw):
+        # "the data from X", "the ministry's statement": X's, the ministry's
+        raw, low = bare, normalise(bare)
+    pronoun = _PRONOUN_AFTER_RE.match(low)
+    if pronoun:  # "in a statement they"
+        low = pronoun.group(1)
+    if low in ("it", "they", "he", "she") or raw.lower() in PRONOUNS or low in PRONOUNS:
+        return _back_reference(low, index, memory, region, at)
     if low in index.exact:
         return index.exact[low]
-    words = low.split()
-    if (len(words) <= 3 and raw[:1].isupper() and all(w[:1].isalpha() for w in words)
-            and not _GENERIC_HEALTH_RE.search(raw)):
-        for w in words:
-            hit = memory.name(w, at) or memory.name(w.replace("al-", ""), at)
-            if hit:
-                return hit
-    key = (low, raw, region)
-    found = index.memo.get(key, _UNSEEN)  # one lookup: another thread may clear the memo
-    if found is _UNSEEN:
-        if len(index.memo) >= _MEMO_SIZE:
-            index.memo.clear()
-        found = index.memo[key] = _authority(raw, low, words, index, region)
+    kind = _DEFINITE_BODY_RE.match(raw)
+    if kind and memory.head(kind.group(1).lower(), at):
+        # "the court", "the commission": the one named before
+        return memory.head(kind.group(1).lower(), at)
+    if memory.country and _COUNTRY_POSS_RE.search(raw):
+        # "the country's disaster agency": the story's country's; "the country's National
+        # Disaster Centre": a body with a name of its own
+        raw = _COUNTRY_POSS_RE.sub(lambda m: "" if raw[m.end():m.end() + 1].isupper()
+                                   else f"{demonym(memory.country)} ", raw)
+        low = normalise(raw)
+    if depth < 3:
+        spoken = _spoken_for(raw, index, memory, region, at, depth)
+        if spoken:
+            return spoken
+    noun = is_role_reference(raw)
+    if noun:
+        # "the minister", "the provincial spokesman": the one named before in that role,
+        # else the one named later (resolved when the whole article is read)
+        found = memory.head(noun, at) or memory.head(_ROLE_BODY.get(noun, noun), at)
+        if found:
+            return found
+        if memory.text.lower().find(noun, at + len(raw)) >= 0:
+            return None
+    found = body_of(raw, low, index, region, memory.province)
     if found:
         return found
     back = _BACK_REF_RE.search(low)
@@ -155,140 +141,128 @@ def canonical_source(raw: str, index: SourceIndex, memory: SourceMemory, region:
     return short_name(raw)
 
 
-_MEMO_SIZE = 50_000
-_UNSEEN = object()
+def _back_reference(low: str, index: SourceIndex, memory: SourceMemory, region: str | None, at: int) -> str | None:
+    """"it", "he", "the ministry", "the government": the source they point back at."""
+    head = low.split()[-1] if low else ""
+    if head in ("he", "she"):
+        # '"... a report by the county," he said': the speaker of the quote, not a body
+        # named inside it
+        return memory.last_person(quote_start(memory.text, at))
+    if head in ("it", "they"):
+        return memory.last(at)
+    found = memory.head(head, at)
+    if found is None and head in ("army", "military"):
+        # "the army" when no army was named: the army of the state named last
+        last = memory.last(at)
+        state = last.split()[0] if last else None
+        if state in STATE_ADJECTIVES:
+            return lookup(index, f"{state} military") or f"{state} military"
+    if found is None and head in _STATE_BODIES and (memory.country or region):
+        # "the government" when none was named: the story's country's, never the
+        # agency named last
+        return office_name(f"the {head}", index, memory.country or region, memory.province)
+    return found or memory.last(at)
 
 
-def _authority(raw: str, low: str, words: list[str], index: SourceIndex, region: str | None) -> str | None:
-    """The authority the alias table, the article's region and the office rules give
-    ``raw``; None when only the memory or a short name can."""
-    health = _GENERIC_HEALTH_RE.search(raw)
-    if health:
-        if _GAZA_WORD_RE.search(low):
-            return _lookup(index, "Gaza Health Ministry") or "Gaza Health Ministry"
-        office = compose_office(low, index.places, _MINISTRY_PREFIX.get(region or "", region))
-        if office:
-            return _lookup(index, office) or office
-    if index.contained is not None:
-        best = None
-        for m in index.contained.finditer(low):
-            if best is None or len(m.group(0)) > len(best[0]):
-                best = (m.group(0), m.start())
-        if best and _owned_by_another_place(low, best[0], best[1], index):
-            best = None  # "the Kenya Red Cross" is Kenya's, not the ICRC
-        if best:
-            best = best[0]
-        if best and (len(best) > 3 or best.isalpha()):
-            canon = index.exact[best]
-            if canon not in _GENERIC_CANONICAL:
-                return canon
-            if len(words) <= 3 or place_in(low, index.places):
-                return _office(low, index, None) or canon
-    fuzzy = process.extractOne(low, index.choices, scorer=fuzz.token_sort_ratio,
-                               processor=utils.default_process, score_cutoff=88)
-    if fuzzy:
-        return index.exact[fuzzy[0]]
-    office = _office(low, index, region)
-    if office:
-        return office
-    if low in DEMONYMS and not low.endswith(("ian", "ese", "ish", "i")):
-        # "Israel said": the state speaking is its government
-        name = f"{DEMONYMS[low]} government"
-        return _lookup(index, name) or name
+# bodies of a state: "the government" with none named is the story's country's
+_STATE_BODIES = frozenset({"government", "army", "military"})
+# "the country's disaster agency", "the nation's health ministry"
+_COUNTRY_POSS_RE = re.compile(r"\b(?:the\s+)?(?:country|nation)['’]s\s+(?:the\s+)?", re.IGNORECASE)
+# the body a role back-reference may be remembered by ("the minister" -> the ministry)
+_ROLE_BODY = {"minister": "ministry", "spokesman": "spokesperson", "spokeswoman": "spokesperson",
+              "spokesperson": "spokesman", "governor": "government", "secretary": "government"}
+
+
+def quote_start(text: str, at: int) -> int:
+    """Where the quotation that ends just before ``at`` ('"...," he said') opens; ``at``
+    when no quotation ends there."""
+    close = _QUOTE_END_RE.search(text, max(0, at - 6), at)
+    if close is None:
+        return at
+    opening = max(text.rfind("“", 0, close.start()), text.rfind('"', 0, close.start()))
+    return opening if opening >= 0 and close.start() - opening < 1500 else at
+
+
+_QUOTE_END_RE = re.compile(r"[”\"]\s*,?\s*$")
+
+
+def _spoken_for(raw: str, index: SourceIndex, memory: SourceMemory, region: str | None, at: int,
+                depth: int) -> str | None:
+    """The body a person speaks for: the role written with the name ("Chile's Health
+    Minister Ana Soto"), else the role the article introduced them with; the person's
+    full name when no body can be named. None when ``raw`` is no person."""
+    raw = strip_document(raw)  # "data from Ana Soto": Ana Soto's
+    split = split_role_name(raw)
+    office, name = split if split else (None, person_reference(raw))
+    if office and not title_only(office):
+        found = _office_of(office, index, memory, region, at, depth)
+        if found is None and bare_role(office):
+            # "spokesperson Ana Soto" after "a spokesperson for the foreign ministry said"
+            before = unnamed_role(memory.text, at, office)
+            found = _office_of(before, index, memory, region, at, depth) if before else None
+        return found or name
+    if name is None or normalise(name) in index.exact:
+        return None
+    intro = introduction(memory.text, name, at) if memory.text else None
+    if name.lower() in index.place_regions and (intro is None or " " not in intro[1]):
+        return None  # a place, unless the article names a person by it ("Chief Secretary Ana Jena")
+    if intro is not None:
+        office, full = intro
+        return _office_of(office, index, memory, region, at, depth) or full
+    for word in (name.split()[-1], name.split()[-1].replace("al-", "")):
+        hit = memory.name(word.lower(), at)
+        if hit:
+            return hit
+    title = office or raw[:len(raw) - len(name)].strip()
+    if title and MILITARY_RANK_RE.match(title):
+        # "Major Ana Soto" with no introduction: a soldier speaks for the military
+        return _office_of("the military", index, memory, region, at, depth) or name
+    if title and ROLE_RE.search(title):
+        # "President Ana Soto", "Gov. Soto" with no introduction: the title's office
+        return _office_of(title, index, memory, region, at, depth) or name
     return None
 
 
-def _owned_by_another_place(low: str, alias: str, at: int, index: SourceIndex) -> bool:
-    """Is the alias found in ``low`` preceded by a place its canonical does not name?"""
-    before = low[:at].split()
-    if not before:
-        return False
-    place = place_in(" ".join(before[-3:]), index.places)
-    return place is not None and place.lower() not in index.exact[alias].lower()
+def _office_of(office: str, index: SourceIndex, memory: SourceMemory, region: str | None, at: int,
+               depth: int) -> str | None:
+    """The body an office phrase names ("spokesman for the disaster ministry", "IOM's
+    chief of mission", "Sindh Information Minister"), or None when it names a role only
+    ("MP", "a resident")."""
+    low = normalise(office)
+    kind = _KIND_ROLE_RE.match(low)
+    if kind:
+        # "ministry spokesman", "the agency's director": the body named before
+        found = memory.head(kind.group(1), at)
+        if found:
+            return found
+    found = body_of(office, low, index, region, memory.province)
+    if found and found not in GENERIC_CANONICAL:
+        return found
+    owner, apart = office_owner(office)
+    if not apart:
+        # "the Disaster Management Authority head": the body written before the role
+        owner = _ROLE_TAIL_RE.sub("", office).strip()
+        if owner == office.strip() or not _BODY_WORD_RE.search(owner):
+            return None
+    if normalise(owner) not in index.place_regions and owner.lower() not in DEMONYMS \
+            and is_authority(short_name(owner), index.places):
+        return canonical_source(owner, index, memory, region, at, depth + 1)
+    return None
 
 
-# alias-table entries that name a kind of authority, not one: "officials" in
-# "Sindh officials" are Sindh's
-_GENERIC_CANONICAL = frozenset({"local officials", "authorities"})
+# the role at the end of an office phrase ("... Authority head", "... Railway Manager (DRM)")
+_ROLE_TAIL_RE = re.compile(
+    r"(?:\s+(?:deputy|acting|senior|regional|divisional|district|chief|general|executive|press))*\s+"
+    r"(?:head|chief|director|spokes(?:man|woman|person)|manager|officer|official|administrator|chairman|"
+    r"secretary|coordinator|representative)(?:\s+\([A-Z]{2,8}\))?$", re.IGNORECASE)
+# a word that makes what is left a body
+_BODY_WORD_RE = re.compile(r"\b(?:authority|agency|ministry|department|directorate|commission|council|committee|"
+                           r"centre|center|institute|office|service|force|railways?|corporation|company|bureau|"
+                           r"organi[sz]ation|fund|programme)\b", re.IGNORECASE)
 
 
-def _office(low: str, index: SourceIndex, region: str | None) -> str | None:
-    """"<country> <office>" ("Peruvian government"), through the alias table."""
-    name = compose_office(low, index.places, region)
-    if name is None:
-        return None
-    return _lookup(index, name) or name
+# "ministry spokesman", "the agency's director", "office chief"
+_KIND_ROLE_RE = re.compile(r"^(ministry|agency|office|department|organi[sz]ation|authority|directorate)(?:'s)?\s+"
+                           r"(?:[a-z]+\s+){0,2}(?:spokes\w+|director|head|chief|official|officer|minister)$")
 
 
-def _lookup(index: SourceIndex, name: str) -> str | None:
-    return index.exact.get(_norm(name))
-
-
-_ARTICLE_I_RE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
-# "the NDMA's situation report", "a report released by the NDMA": the document names its author
-_DOC = (r"(?:(?:latest|new|own|official|daily|weekly|updated|preliminary|final|situation|flash|"
-        r"humanitarian|casualty|damage)\s+)*(?:report|reports|data|figures|tally|count|statistics|update|"
-        r"bulletin|statement|estimates?|sitrep|numbers|toll|analysis|assessment|records)")
-_DOC_OF_RE = re.compile(rf"^(?:{_DOC})\s+(?:(?:released|published|issued|compiled|provided|shared|"
-                        rf"collected)\s+)?(?:from|by|of)\s+(?:the\s+)?"
-                        # "a study published in The Lancet": the journal
-                        rf"|^(?:study|survey|paper|article|analysis|research)\s+(?:published\s+)?in\s+", re.IGNORECASE)
-# a cue caught inside the phrase: "according to a Reuters" is the cue and a piece of a name
-_CUE_START_RE = re.compile(r"\s*(?:according\s+to|citing|as\s+per|per|quoting|of\s+whom|whom)\b", re.IGNORECASE)
-_DESCRIBED_NAME_RE = re.compile(
-    r"^(?:[A-Z][a-z]+\s+)?(?:(?!(?:and|or|of|in|to|by|for|with|from|at|on|even|parts?|that|which|who|according)\b)"
-    r"[a-z][\w'’-]*\s+){1,4}(?P<name>[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3})$")
-# "fire service spokesman Yiannis Artopios": the body the person speaks for
-_ROLE_NAME_TAIL_RE = re.compile(
-    r"\s+(?:(?:deputy|acting|senior|regional|provincial|district|chief|assistant|executive|press)\s+)*"
-    r"(?:spokes(?:man|woman|person)|official|chief|head|director|secretary|commissioner|administrator|"
-    r"coordinator|representative)(?:\s+(?:Dr\.?\s+)?(?-i:[A-Z])[\w.'’-]*){1,4}$", re.IGNORECASE)
-_DOC_POSS_RE = re.compile(rf"['’]s?\s+{_DOC}$", re.IGNORECASE)
-_ACRONYM_IN_RE = re.compile(r"\(([A-Z][A-Za-z]{1,9})\)")
-_ORG_NAME_RE = re.compile(
-    r"(?:[A-Z][a-z]+\s+(?:(?:of|for|and|on)\s+(?:the\s+)?)?){2,7}(?:Authority|Agency|Organi[sz]ation|Commission|"
-    r"Centre|Center|Council|Committee|Force|Directorate|Institute|Bureau|Service|Fund|Programme|Program)\b")
-
-
-@functools.lru_cache(maxsize=20_000)
-def short_name(raw: str) -> str:
-    """A clean short name for an unknown source: no article, no document, no job title tail.
-
-    >>> short_name("the NDMA's situation report")
-    'NDMA'
-    >>> short_name("Pakistan's National Disaster Management Authority")
-    'National Disaster Management Authority (NDMA)'
-    """
-    s = _ARTICLE_I_RE.sub("", raw.strip())
-    s = _DOC_OF_RE.sub("", s)
-    s = _DOC_POSS_RE.sub("", s)
-    s = _ARTICLE_I_RE.sub("", s).strip(" ,.'\"")
-    body = _ROLE_NAME_TAIL_RE.sub("", s)
-    if body != s and len(body.split()) >= 2:
-        s = body
-    named = _DESCRIBED_NAME_RE.match(s)
-    if named:
-        # "the national disaster agency BNPB", "Spanish broadcaster RTVE": the name, not its description
-        return named.group("name")
-    if _ACRONYM_IN_RE.search(s):
-        return s or raw
-    m = _ORG_NAME_RE.search(s)
-    if m:
-        # an agency's name: news and reviewers know it by its initials too
-        name = m.group(0)
-        initials = "".join(w[0] for w in name.split() if w[0].isupper())
-        return f"{name} ({initials})" if len(initials) >= 3 else name
-    return s or raw
-
-
-def resolves_nothing(raw: str, index: SourceIndex) -> bool:
-    """Is ``raw`` a fragment rather than an authority or a back-reference?"""
-    key = ("fragment?", raw, None)
-    hit = index.memo.get(key, _UNSEEN)
-    if hit is _UNSEEN:
-        if len(index.memo) >= _MEMO_SIZE:
-            index.memo.clear()
-        hit = index.memo[key] = "" if (is_back_reference(raw) or raw.lower().strip(" .,") in ("it", "they", "he", "she")
-                                       or (not _CUE_START_RE.match(raw)
-                                           and is_authority(short_name(raw), index.places))) else None
-    return hit is None

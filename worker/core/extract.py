@@ -53,7 +53,7 @@ from worker.core.places import (
     find_places,
     regions_of,
 )
-from worker.core.placing import article_within, carry_location, location_of, opening_places
+from worker.core.placing import article_within, carry_location, location_of, opening_places, story_home
 from worker.core.placing import main_place as find_main_place
 from worker.core.qualifiers import qualify
 from worker.core.roles import clause_start, earlier_cue, role_of
@@ -124,7 +124,10 @@ def extract(article: ArticleIn, aliases: Aliases) -> list[Claim]:
     main_region, main_place = find_main_place(text, sentences, place_index, opening)
     # the disasters its title and first two sentences name: what the story is about
     story = main_events(ascii_lower(article.title or "")) | main_events(lowered[:sentences[:2][-1][1]])
-    memory = SourceMemory()
+    country, province = story_home(text, sentences, main_region, opening, place_index)
+    memory = SourceMemory(country=country, province=province)
+    # a national office ("the interior ministry") is the story's country's
+    home = country or main_region
     claims: list[Claim] = []
     # a sentence that names no place is about the article's place (placing.main_place)
     last_location: tuple[str | None, str | None] = (main_place, main_region)
@@ -136,7 +139,7 @@ def extract(article: ArticleIn, aliases: Aliases) -> list[Claim]:
     def attribute_pending(todo: list[tuple[int, int, bool, bool]]) -> None:
         for s, e, headline, needs_hint in todo:
             if not needs_hint or SAY_HINT_RE.search(folded, s, e):
-                remember_sources(text, s, e, headline, source_index, memory, main_region)
+                remember_sources(text, s, e, headline, source_index, memory, home)
 
     memory.attribute_pending = attribute_pending
     for si, (s, e) in enumerate(sentences):
@@ -164,7 +167,7 @@ def extract(article: ArticleIn, aliases: Aliases) -> list[Claim]:
         if not candidates:
             memory.pending.append((s, e, headline, False))
             continue
-        atts = remember_sources(text, s, e, headline, source_index, memory, main_region)
+        atts = remember_sources(text, s, e, headline, source_index, memory, home)
         # "In Turkey alone, the number was 35,418": the kind of the figure just before
         carry_kind = last_kind[1] if last_kind and si - last_kind[0] <= CARRY_SENTENCES else None
         carry_scope = last_scope[1] if last_scope and si - last_scope[0] <= 1 else None

@@ -17,6 +17,7 @@ import re
 
 from rapidfuzz import fuzz, process, utils
 
+from worker.core.offices import DEMONYMS
 from worker.core.types import Aliases
 
 OUTLET_PREFIX = "outlet:"
@@ -75,6 +76,13 @@ class SourceNames:
                 names.setdefault(utils.default_process(name), canonical)
         self._names = names
         self._choices = [n for n in names if len(n) >= 4]
+        self._places = frozenset(n.lower() for region, written in aliases.places.items() for n in (region, *written))
+
+    def _placed(self, name: str) -> bool:
+        """Is ``name`` an office composed with its place ("Herat Health Ministry", "Papua New
+        Guinea National Disaster Centre")? Known by its name, never by made-up initials."""
+        words = name.lower().split()
+        return any(" ".join(words[:n]) in self._places or " ".join(words[:n]) in DEMONYMS for n in (1, 2, 3))
 
     def originator(self, source_canonical: str | None, outlet: str | None) -> str:
         """Who a figure originates with: a known authority or an organisation by its
@@ -132,7 +140,7 @@ class SourceNames:
             # the parenthesised acronym first ("… Authority (NDMA)"), else the first one named
             return acronyms[0]
         org = _ORG_RE.search(source_canonical)
-        if org:
+        if org and not self._placed(org.group(1)):
             initials = "".join(w[0] for w in org.group(1).split() if w[0].isupper())
             return self._names.get(initials.lower(), initials)
         cleaned = " ".join(w for w in _SPACE_RE.split(_NOISE_RE.sub(" ", source_canonical)) if w)

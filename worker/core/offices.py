@@ -59,19 +59,26 @@ _OFFICES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("Health Ministry", re.compile(r"\b(?:health|medical)\s+(?:ministry|minister|authorit\w*|officials|services|"
                                    r"department)\b|\bministry\s+of\s+(?:public\s+)?health\b|\bhealth\s+minister\b")),
     ("military", re.compile(r"\b(?:army|military|armed\s+forces|defen[cs]e\s+forces|defen[cs]e\s+ministry|"
-                            r"ministry\s+of\s+defen[cs]e)\b")),
+                            r"ministry\s+of\s+defen[cs]e|general\s+staff)\b")),
     ("civil protection", re.compile(r"\bcivil\s+protection\b")),
+    # a state's or a province's own government: its governor, chief minister, regional president
+    ("regional government", re.compile(
+        r"\b(?:governor|gov\.?|chief\s+minister|chief\s+secretary|lieutenant\s+governor)(?!\w)"
+        r"|\b(?:regional|provincial|state)\s+(?:government|authorit\w*|president|presidency|administration|"
+        r"executive|minister|premier|officials)\b")),
     ("government", re.compile(r"\b(?:president|presidency|prime\s+minister|premier|vice\s+president|minister|"
                               r"ministry|government|govt|cabinet|authorities|state\s+(?:media|news|television|tv)|"
-                              r"administration|governor|chief\s+secretary|officials)\b")),
+                              r"administration|governor|chief\s+secretary|officials|advis[eo]r|secretary\s+of\s+state|white\s+house|"
+                              r"pm)\b")),
 )
 # offices that need a place word in the phrase itself: "officials" alone are local officials
 _NEEDS_PLACE = frozenset({"government"})
 _BARE_GOVERNMENT_RE = re.compile(r"^(?:the\s+)?(?:(?:country|nation)(?:'s)?\s+)?(?:(?:interior|foreign|home|information|disaster|emergenc\w+|"
                                  r"finance|defen[cs]e)\s+)?(?:ministry|minister|government|cabinet|presidency|"
-                                 r"prime\s+minister|president)\b")
+                                 r"prime\s+minister|pm|president)\b")
 
 
+_REGIONAL_WORD_RE = re.compile(r"\b(?:regional|provincial|state)\b")
 _LOCAL_BODY_RE = re.compile(r"(?:the\s+)?(?:[\w'-]+\s+){1,4}(?:officials|authorities)")
 
 
@@ -100,12 +107,20 @@ def place_in(low: str, place_names: frozenset[str]) -> str | None:
     return None
 
 
-def compose_office(low: str, place_names: frozenset[str], region: str | None) -> str | None:
-    """"<country> <office>" for an office phrase ``low`` (lower-cased), or None."""
+def compose_office(low: str, place_names: frozenset[str], region: str | None,
+                   province: str | None = None) -> str | None:
+    """"<country> <office>" for an office phrase ``low`` (lower-cased), or None; a state's
+    or province's office ("the governor", "the regional president") is "<province>
+    government", of the place the phrase names, else of the story's ``province``."""
     place = place_in(low, place_names)
     for name, rx in _OFFICES:
         if not rx.search(low):
             continue
+        if name == "regional government":
+            where = place if place and place not in DEMONYMS.values() else province
+            if where is None and place is None and region and not _REGIONAL_WORD_RE.search(low):
+                continue  # "the governor" of a story with no province: the country's office below
+            return f"{where} government" if where else None
         if place is None:
             if name in _NEEDS_PLACE and not _BARE_GOVERNMENT_RE.match(low):
                 return None

@@ -88,6 +88,51 @@ def main_place(text: str, sentences: list[tuple[int, int]], index: PlaceIndex,
     return region, (region if written.isupper() and "+" not in region else DIRECTION_STRIP_RE.sub("", written))
 
 
+def story_home(text: str, sentences: list[tuple[int, int]], main_region: str | None, opening: list[list[Place]],
+               index: PlaceIndex) -> tuple[str | None, str | None]:
+    """The story's country and its province (state, region): whose "the government", "the
+    country's ministry" and "the governor" an article means. A curated territory (the Gaza
+    Strip) is a country of its own; a village the gazetteers do not know, or a story that
+    names none, takes the country its opening's places lie in.
+
+    >>> from worker.core.places import build_place_index
+    >>> from worker.core.types import Aliases
+    >>> idx = build_place_index(Aliases(places={"Ohio": (), "United States": ()}, within={"Ohio": ("United States",)},
+    ...                                 kinds={"Ohio": "subdivision", "United States": "country"}))
+    >>> story_home("", [], "Ohio", [], idx)
+    ('United States', 'Ohio')
+    """
+    kind = index.kinds.get(main_region or "")
+    chain = regions_of(main_region, index)
+    country = province = None
+    if main_region and "+" not in main_region and (
+            kind == "country" or (kind is None and chain and not DIRECTION_STRIP_RE.match(main_region.lower()))):
+        country = main_region  # a country, or a territory the curated table places (not "Southern X")
+    elif chain:
+        country = chain[-1]
+        province = chain[-2] if len(chain) >= 2 else (main_region if kind == "subdivision" else None)
+    counts: dict[str, int] = {}
+    subdivisions: dict[str, int] = {}
+    for (s, _e), found in zip(sentences, opening):
+        for p in _not_dateline(text, s, found):
+            pchain = regions_of(p.region, index)
+            pkind = index.kinds.get(p.region)
+            outer = p.region if pkind == "country" else (pchain[-1] if pchain else None)
+            if outer:
+                counts[outer] = counts.get(outer, 0) + 1
+            if pkind == "subdivision" and len(pchain) == 1:
+                subdivisions[p.region] = subdivisions.get(p.region, 0) + 1
+            elif len(pchain) >= 2:
+                subdivisions[pchain[-2]] = subdivisions.get(pchain[-2], 0) + 1
+    if country is None and counts:
+        country = max(counts, key=lambda r: (counts[r], -list(counts).index(r)))
+    if province is None and subdivisions:
+        inside = [r for r in subdivisions if regions_of(r, index)[-1:] == (country,)]
+        if inside:
+            province = max(inside, key=lambda r: (subdivisions[r], -inside.index(r)))
+    return country, province
+
+
 _DIRECTION_WORDS = (r"(?:north|south|east|west|central|northern|southern|eastern|western|"
                     r"north-?(?:east|west)(?:ern)?|south-?(?:east|west)(?:ern)?)")
 # what an article says contains what: "Odisha's Balasore", "Herat province in Afghanistan",
@@ -234,7 +279,7 @@ def location_of(text: str, s: int, n: Number, places: list[Place], hi_bound: int
     inside = [p for p in places if _inside(p, atts)]
     if inside:
         return inside[0].written, inside[0].region
-    home = source_region(canonical)
+    home = source_region(canonical) or _jurisdiction(canonical, index)
     if home and (last[1] is None or home in last[1].split("+")
                  or (index is not None and home in regions_of(last[1], index))):
         # "AFAD said 35,418 died" in a story of Turkey and Syria, or of a Turkish province: the
@@ -291,6 +336,16 @@ def _destination(text: str, origin: Place, rest: list[Place], index: PlaceIndex 
     home = country_of(origin.region, index) or origin.region
     there = country_of(dest.region, index) or dest.region
     return dest if home != there and home not in regions_of(dest.region, index) else None
+
+
+def _jurisdiction(canonical: str | None, index: PlaceIndex | None) -> str | None:
+    """The province a provincial government speaks for ("Ohio government" -> Ohio): a
+    figure of its sentence that names no place is the province's, not the county's
+    named before."""
+    if not canonical or index is None or not canonical.endswith(" government"):
+        return None
+    region = index.by_name.get(canonical[:-len(" government")].lower())
+    return region if region and index.kinds.get(region) == "subdivision" else None
 
 
 def _event_places(text: str, n: Number, after: list[Place], atts: list[Attribution]) -> tuple[str, str] | None:

@@ -36,6 +36,8 @@ IMPLAUSIBLE_RATIO = 20.0
 # a running total revised to less than a fifth of itself is a different count too
 # (real revisions — 1,400 → 1,200, 115 → 97, 9,500 → 4,959 — stay well above this)
 IMPLAUSIBLE_FALL = 0.2
+# an incident toll falling below half of an earlier one days apart is another incident's
+INCIDENT_FALL = 0.5
 
 
 @dataclass(frozen=True)
@@ -289,6 +291,27 @@ def _certain_conflict(newer: Figure, older: Figure, place: str) -> bool:
             and not same_family(newer.originator, older.originator))
 
 
+def _one_incident(newer: Figure, older: Figure, window_days: int) -> bool:
+    """Whether two incident tolls of one originator can be one incident's: a metric
+    holds every strike and every collapse of its place, so a toll days later and far
+    below the other is most likely another incident's (no revision); a modest fall
+    (1,400 -> 1,200) or one within the window is a revision of the same toll."""
+    if newer.scope != "incident" or newer.value >= older.value * INCIDENT_FALL:
+        return True
+    days = _days(newer, older)
+    return days is not None and days <= window_days
+
+
+def _why_no_revision(newer: Figure, older: Figure, place: str, window_days: int) -> str:
+    if place != SAME:
+        return "a place inside the other"
+    if not identified(newer.originator):
+        return "no authority identified"
+    if not _one_incident(newer, older, window_days):
+        return "perhaps another incident"
+    return "not a total"
+
+
 def relate(newer: Figure, older: Figure, window_days: int = 2) -> Decision | None:
     """The relation of ``newer`` to ``older`` (same metric), or None when unrelated.
 
@@ -315,13 +338,14 @@ def relate(newer: Figure, older: Figure, window_days: int = 2) -> Decision | Non
         if newer.value == older.value:
             return Decision(newer.id, older.id, "repeats", 1.0, f"{pair}: same figure again")
         if newer.value < older.value and newer.kind in RUNNING_TOTALS and newer.scope in GROWING_SCOPES:
-            if place == SAME and {standing(newer), standing(older)} <= REVISION_ROLES and identified(newer.originator):
+            if place == SAME and {standing(newer), standing(older)} <= REVISION_ROLES and identified(newer.originator) \
+                    and _one_incident(newer, older, window_days):
                 conf, why = conflict_confidence(newer, older, "revises_down")
                 return Decision(newer.id, older.id, "revises_down", score,
                                 f"{pair}: running total fell by {older.value - newer.value:,}", conf, why)
             return Decision(newer.id, older.id, "updates", score,
                             f"{pair}: figure fell by {older.value - newer.value:,} (not a revision: "
-                            f"{'a place inside the other' if place != SAME else 'not a total' if identified(newer.originator) else 'no authority identified'})")
+                            f"{_why_no_revision(newer, older, place, window_days)})")
         moved = "rose" if newer.value > older.value else "fell"
         return Decision(newer.id, older.id, "updates", score,
                         f"{pair}: figure {moved} by {abs(newer.value - older.value):,}")

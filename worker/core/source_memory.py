@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from worker.core.casefold import folded_text
+from worker.core.speakers import ROLE_RE, person_reference
 
 _HEAD_WORD_RE = re.compile(r"[a-z]{3,}")
 _NAME_RE = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b|\bal-[A-Z][a-z]+\b")
@@ -24,12 +25,15 @@ def _keys(raw: str, canonical: str) -> tuple[str, ...]:
     name (``h:``) and the persons' names in it (``n:``). Pure; sources recur: cached."""
     keys = [_LAST] + ["h:" + w for w in _HEAD_WORD_RE.findall(canonical.lower() + " " + raw.lower())]
     keys += ["n:" + name.lower() for name in _NAME_RE.findall(raw) if len(name) > 3]
+    if ROLE_RE.search(raw) or person_reference(raw):
+        keys.append(_PERSON)
     return tuple(dict.fromkeys(keys))
 
 
 # "as of the end of the article"
 END = sys.maxsize
 _LAST = ""  # the key of "the source named last"
+_PERSON = "p"  # the key of "the person named last" (a name or a role: "he", "she")
 
 
 @dataclass
@@ -52,6 +56,10 @@ class SourceMemory:
     pending: list[tuple[int, int, bool, bool]] = field(default_factory=list)
     # the article's text, as the source pass last saw it
     text: str = ""
+    # the story's country and province (placing.story_home): whose "the government", "the
+    # country's ministry" and "the governor" the article means
+    country: str | None = None
+    province: str | None = None
     attribute_pending: Callable[[list[tuple[int, int, bool, bool]]], None] | None = None
     # eager writes, writes while attributing the whole queue, writes while attributing the
     # few queued sentences that may frame a report (see settle): each in text order
@@ -88,6 +96,11 @@ class SourceMemory:
     def last(self, before: int = END) -> str | None:
         """The source named last before offset ``before``."""
         return self._get(_LAST, before)
+
+    def last_person(self, before: int = END) -> str | None:
+        """The person (a name, a role) named last before ``before``, else the source
+        named last: what "he said" points back at."""
+        return self._get(_PERSON, before) or self._get(_LAST, before)
 
     def last_named(self, before: int = END) -> tuple[int, str, str] | None:
         """``(offset, raw, canonical)`` of the source named last before ``before``."""

@@ -14,7 +14,7 @@ from worker.core.attribution import (
     resolve_late,
 )
 from worker.core.casefold import folded_re, folded_text
-from worker.core.authorities import is_back_reference, resolves_nothing
+from worker.core.authorities import is_back_reference, is_role_reference, resolves_nothing
 from worker.core.numbers import Number, trie
 from worker.core.offices import DEMONYMS, MEDIA_RE
 from worker.core.places import source_region
@@ -25,7 +25,7 @@ def resolve_claim_source(c: Claim, memory: SourceMemory) -> Claim:
     """Resolve what the sentence pass left open: a back-reference to a source named
     later ("the ministry announced ..." before "the Health Ministry in Gaza"), and a
     figure with no attribution just after a source was named."""
-    if c.source and c.source_canonical is None and is_back_reference(c.source):
+    if c.source and c.source_canonical is None and (is_back_reference(c.source) or is_role_reference(c.source)):
         canon = resolve_late(c.source, memory)
         # "the report said" with no report named anywhere: no authority, no source
         return replace(c, source_canonical=canon) if canon else replace(c, source=None)
