@@ -174,3 +174,9 @@ def test_a_breakdown_keeps_the_window_of_its_total():
 def test_subject(text, subject, cls):
     c = run(text)[0]
     assert subject.split()[-1] in c.subject and c.subject_class == cls
+
+
+def test_a_bare_figure_yet_to_be_identified_counts_unidentified_bodies():
+    # "of the 410 dead, 96 are yet to be identified": no noun of its own after the number
+    c = run("Of the 410 dead, 96 more are yet to be identified, the collector said.")[-1]
+    assert (c.value, c.subject_class) == (96, "unidentified bodies")

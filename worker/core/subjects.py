@@ -126,6 +126,9 @@ _IDENTIFIED_RE = re.compile(
     r"\s+(?:\w+\s+){0,2}?(?:(?P<un>(?:are|were|remain|remained|have\s+not\s+been|could\s+not\s+be|"
     r"still)\s+(?:yet\s+to\s+be\s+|still\s+|not\s+(?:yet\s+)?(?:been\s+)?)?(?:un)?identified|awaiting\s+"
     r"identification|unidentified)|(?:have|had)\s+(?:now\s+)?been\s+identified|identified)\b", re.IGNORECASE)
+# a word after the number that is a noun of its own ("88 bodies have been identified"), not a verb or "more"
+_NOUN_FIRST_RE = re.compile(r"\s+(?!(?:more|others?|of\s+them|are|were|have|has|had|remain|remained|still|"
+                            r"could|yet|identified|unidentified|awaiting)\b)[a-z]", re.IGNORECASE)
 _NOT_MODIFIER = frozenset("""were are was is be been have has had in of and or to at on by from with for as who which
 that more others other people than about""".split())
 
@@ -150,6 +153,10 @@ def subject_after(text: str, n: Number, e: int) -> str | None:
     m = _AT_FACILITY_RE.match(text, pos, min(e, pos + 90))
     if m:
         return m.group("noun") + FACILITY_SUFFIX
+    m = _IDENTIFIED_RE.match(text, pos, min(e, pos + 50))
+    if m and not _NOUN_FIRST_RE.match(text, pos):
+        # "of the 278 bodies, 177 have been identified while 101 more are yet to be"
+        return ("unidentified" if m.group("un") else "identified") + " bodies"
     m = SKIP_OF_RE.match(text, pos, min(e, pos + 30))
     if m:
         pos = m.end()
