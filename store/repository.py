@@ -9,9 +9,11 @@ from typing import Callable, Iterable, Sequence
 
 from sqlalchemy import JSON, Select, String, any_, bindparam, delete, func, insert, or_, select, text, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, aliased, joinedload, selectinload
+from sqlalchemy.orm import Session, aliased, joinedload
+from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm.util import identity_key
 
-from store.models import Article, Claim, ClaimLink, Flag, Outlet, Rejection, Source
+from store.models import Article, Claim, ClaimLink, Flag, Outlet, Rejection, Review, Source
 
 
 # advisory lock spaces: an article's own keys (its hash, id, url) are taken first, the
@@ -640,27 +642,51 @@ def pair_filters(stmt: Select, a, b, kind: str | None = None, since: date | None
     return stmt
 
 
+_FLAGS = Flag.__table__
+_REVIEWS = Review.__table__
+# the flags of some pairs nobody has touched: still new, with no review a person wrote (the
+# partial index ix_reviews_by_people answers the NOT EXISTS; its literal must match)
+_UNTOUCHED_FLAGS = (lambda m: select(_FLAGS.c.id, _FLAGS.c.a_id, _FLAGS.c.b_id, _FLAGS.c.version)
+                    .where(m(_FLAGS.c.a_id, "values"), m(_FLAGS.c.b_id, "bs"), _FLAGS.c.status == "new",
+                           ~select(_REVIEWS.c.id).where(_REVIEWS.c.flag_id == _FLAGS.c.id,
+                                                        _REVIEWS.c.reviewer != text("'claimtrack'")).exists()))
+
+
 def delete_links(session: Session, links: Sequence) -> None:
     """Remove links that newer evidence made wrong (rows with ``id``, ``a_id``, ``b_id``);
-    a flag on one of them that nobody has touched goes too."""
+    a flag on one of them that nobody has touched goes too (with its automatic notes).
+
+    Set-based: the untouched flags of the pairs are found in one statement per chunk and
+    deleted with their reviews in two more, never loaded as objects. A flag a reviewer
+    changed meanwhile (its version moved) fails the transaction, as the ORM's version
+    check would.
+    """
     if not links:
         return
+    session.flush()  # pending changes of flags first (no autoflush for plain statements)
     pairs = sorted({(lk.a_id, lk.b_id) for lk in links})
-    # the flags of these pairs: a_id IN … AND b_id IN … is a lookup in the unique (a_id,
-    # b_id) index on both databases (a row-value IN is a scan of every flag on SQLite)
+    doomed: dict[int, int] = {}
+    # a_id IN … AND b_id IN … is a lookup in the unique (a_id, b_id) index on both
+    # databases (a row-value IN is a scan of every flag on SQLite)
     for part in _chunks(pairs, 250):
-        found = session.scalars(select(Flag).where(Flag.a_id.in_(sorted({a for a, _ in part})),
-                                                   Flag.b_id.in_(sorted({b for _, b in part})))
-                                .options(selectinload(Flag.reviews)))
         wanted = set(part)
-        for flag in found:
-            if (flag.a_id, flag.b_id) in wanted and flag.status == "new" \
-                    and all(r.reviewer == "claimtrack" for r in flag.reviews):
-                session.delete(flag)
-    session.flush()
+        for flag_id, a, b, version in _rows_in(session, "untouched_flags", _UNTOUCHED_FLAGS, {a for a, _ in part},
+                                               {"bs": sorted({b for _, b in part})}, size=250):
+            if (a, b) in wanted:
+                doomed[flag_id] = version
+    conn = session.connection()
+    for part in _chunks(sorted(doomed)):
+        conn.execute(delete(_REVIEWS).where(_REVIEWS.c.flag_id.in_(part)))
+        gone = conn.execute(delete(_FLAGS).where(_FLAGS.c.id.in_(part)).returning(_FLAGS.c.id, _FLAGS.c.version)).all()
+        if set(map(tuple, gone)) != {(i, doomed[i]) for i in part}:
+            raise StaleDataError(f"flags changed while their links were being removed: {sorted(part)}")
+    for flag_id in doomed:  # objects of these rows this session holds are gone with them
+        held = session.identity_map.get(identity_key(Flag, flag_id))
+        if held is not None:
+            session.expunge(held)
     ids = sorted({lk.id for lk in links})
     for part in _chunks(ids):
-        session.connection().execute(delete(_LINKS).where(_LINKS.c.id.in_(part)))
+        conn.execute(delete(_LINKS).where(_LINKS.c.id.in_(part)))
 
 
 def rejections(session: Session, status: str | None = None) -> list[Rejection]:

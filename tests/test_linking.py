@@ -300,3 +300,85 @@ def test_a_second_ingest_of_the_same_articles_changes_nothing(engine, n):
     outs = ingest(engine, *STORY[:n])
     assert {o.status for o in outs} == {"known"}
     assert link_set(engine) == before
+
+
+# ---- a syndication day: copies of a few observations along each originator's chain ----
+
+_ROLES = ("total", "total", "total", "earlier", "part", "other_event")
+
+
+def _mention(i: int, value: int, role: str, region: str, day: int, who: str = "Gaza Health Ministry"):
+    from worker.core.relate import Figure
+    from worker.linking import observation_key, order_key
+
+    metric = "killed|Palestinian territories|people|cumulative"
+    key = order_key(date(2023, 11, day), date(2023, 11, day), value, f"{i:024d}", i, role)
+    return Figure(i, "killed", value, "exact", value, value, "cumulative", metric, who, date(2023, 11, day), key,
+                  region, "", role, i, observation_key(metric, region, who, key, "exact", value, value, value))
+
+
+_MENTIONS = st.builds(_mention, st.integers(1, 10**6), st.sampled_from([11_000, 11_000, 11_120, 9_000, 500]),
+                      st.sampled_from(_ROLES), st.sampled_from(["Gaza Strip", "Gaza Strip", "Gaza City", "Rafah"]),
+                      st.integers(5, 7))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_MENTIONS, min_size=2, max_size=30, unique_by=lambda f: f.id), st.data())
+def test_a_copy_after_a_mention_of_its_observation_keeps_its_link_whatever_else_arrives(chain, data):
+    """What lets a batch skip most of a chain on a syndication day: a figure whose
+    neighbour just before it is another mention of its observation in its role
+    (``repeats_neighbour``) has the link that neighbour decides, with or without any
+    other figure of the chain (the new figures of a batch)."""
+    from worker.core.relate import chain_links, relate
+    from worker.linking import CHAIN_REACH, repeats_neighbour
+
+    chain = sorted(chain, key=lambda f: f.order_key)
+    every = chain_links(chain, {f.id for f in chain}, 2, CHAIN_REACH)
+    settled = [i for i in range(1, len(chain)) if repeats_neighbour(chain[i], chain[i - 1])]
+    for i in settled:
+        assert every[chain[i].id] == relate(chain[i], chain[i - 1], 2)
+    new = data.draw(st.sets(st.sampled_from([f.id for f in chain])))
+    before = [f for f in chain if f.id not in new]  # the chain as stored before the batch
+    old = chain_links(before, {f.id for f in before}, 2, CHAIN_REACH)
+    for i in settled:
+        if chain[i].id not in new and chain[i - 1].id not in new:
+            assert old[chain[i].id] == every[chain[i].id]
+
+
+def _syndicated(seed: int) -> list[ArticleIn]:
+    """Three originators' statements over two days, each carried by outlets drawn at
+    random; some of the ministry's copies quote its earlier figure of the day ("up from
+    11,000": its own 11,000 of that day, in another role)."""
+    rng = random.Random(seed)
+    out = []
+    for k in range(40):
+        day = 6 + rng.randint(0, 1)
+        who, value, extra = [("Gaza Health Ministry", 11_000, ""), ("Gaza Health Ministry", 11_120, ", up from 11,000"),
+                             ("UN OCHA", 11_000, ""), ("WHO", 14_000, "")][k % 4]
+        out.append(art(f"syn{k:02d}", f"outlet{rng.randint(0, 40):02d}.example", day,
+                       f"{value + 40 * (day - 6):,} people have been killed in Gaza{extra}, the {who} said on Monday. "
+                       f"{rng.choice(['Aid waited.', 'Fuel ran short.', 'Rain fell.'])} Copy {k}."))
+    return out
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_copies_in_shuffled_batches_link_like_copies_one_at_a_time(engine, tmp_path, seed):
+    """A syndication day in any order and any batching: the links and flags of one article
+    at a time, in order; a re-check changes nothing."""
+    from worker.tasks import run_recheck
+
+    arts = _syndicated(seed)
+    one_by_one = make_engine(f"sqlite:///{tmp_path / 'one.db'}")
+    upgrade(one_by_one.url.render_as_string())
+    ingest(one_by_one, *arts)
+    rng = random.Random(seed)
+    shuffled = arts[:]
+    rng.shuffle(shuffled)
+    in_batches(engine, shuffled, [1, 7, 3, 12, 2, 11, 4])
+    try:
+        assert link_set(engine) == link_set(one_by_one)
+        assert flag_set(engine) == flag_set(one_by_one)
+        assert relations(engine)["repeats"] >= 20
+        assert run_recheck(engine, Config(), date(2000, 1, 1))["changed"] == 0
+    finally:
+        one_by_one.dispose()

@@ -130,3 +130,41 @@ def test_an_undated_running_total_sits_in_its_chain_by_value_in_any_order(engine
     assert ("d5", "killed", 9800, "updates", "u1", "killed", 9400) in chain
     assert link_set(engine) == link_set(other) and not flag_set(engine)
     other.dispose()
+
+
+def test_a_removed_link_takes_only_its_untouched_flag_and_that_flags_notes(engine, monkeypatch):
+    """Links are removed with the flags nobody has touched (and their automatic notes),
+    in a few statements; a flag a person reviewed stays, and one changed after it was
+    read fails the transaction rather than vanish under the reviewer."""
+    import pytest
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from store.models import ClaimLink, Flag, Review
+    from worker.review import set_status
+
+    ingest(engine, *STORY)
+    with session_scope(engine) as s:
+        flagged = sorted(s.scalars(select(Flag.id)))
+        assert len(flagged) >= 2
+        set_status(s, flagged[0], "in_review", note="checking", reviewer="ana")
+    with session_scope(engine) as s:
+        repo.delete_links(s, s.execute(select(*repo.LINK_COLUMNS)).all())
+        assert s.scalar(select(func.count(ClaimLink.id))) == 0
+        assert list(s.scalars(select(Flag.id))) == flagged[:1]
+        assert {r.flag_id for r in s.scalars(select(Review))} == {flagged[0]}
+
+    with session_scope(engine) as s:  # linked again: new untouched flags
+        assert recheck(s, date(2000, 1, 1), Config())[1] > 0
+    real = repo._rows_in
+
+    def reviewer_moves_in(session, key, *args, **kwargs):
+        rows = real(session, key, *args, **kwargs)
+        if key == "untouched_flags":  # a reviewer's change lands between the read and the delete
+            session.connection().execute(Flag.__table__.update().values(version=Flag.version + 1))
+        return rows
+
+    monkeypatch.setattr(repo, "_rows_in", reviewer_moves_in)
+    with pytest.raises(StaleDataError), session_scope(engine) as s:
+        links = s.execute(select(*repo.LINK_COLUMNS)).all()
+        assert len(s.scalars(select(Flag.id)).all()) > 1
+        repo.delete_links(s, links)

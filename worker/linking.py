@@ -233,15 +233,45 @@ def _chain_segments(keys: Sequence[str], windows: Sequence[list]) -> list[tuple[
     return [(sorted(rows.values(), key=lambda r: r.order_key), first) for rows, first in segments]
 
 
+def repeats_neighbour(f, before) -> bool:
+    """Whether ``f``'s chain link is decided by the figure just ``before`` it alone:
+    another mention of its own observation (same place) in the same role, which
+    :func:`worker.core.relate.chain_links` takes as the figure it repeats whatever lies
+    further back (or, for a figure of another event, no link at all)."""
+    return (before is not None and bool(f.observation) and before.observation == f.observation
+            and before.role == f.role and before.region == f.region)
+
+
+def _unsettled(chain: Sequence, first: str, new: set[int]) -> set[int]:
+    """The ids of the figures of a dated chain segment (figures or rows of
+    ``repo.FIGURE_COLUMNS``, in order) from key ``first`` on whose chain link the
+    ``new`` figures can change: the new figures, and those after them, except a stored
+    figure whose stored neighbour just before it is another mention of its observation
+    (:func:`repeats_neighbour`): that neighbour was there before the new figures came,
+    and still decides its link. On a syndication day most of a chain is copies of a few
+    observations, so a new copy changes its own link and the next one's, not the
+    ``CHAIN_REACH`` after it."""
+    out: set[int] = set()
+    before = None
+    for f in chain:
+        if f.order_key >= first and (f.id in new or before is None or before.id in new
+                                     or not repeats_neighbour(f, before)):
+            out.add(f.id)
+        before = f
+    return out
+
+
 def link_claims(session: Session, figures: Sequence[Figure], cfg: Config, tally: Tally) -> int:
     """Link stored claims into their metrics as if every claim had arrived in order (SPEC §3).
 
     Around each of ``figures`` its originator's chain is read ``CHAIN_REACH`` figures
     back and forth (every window of a batch in one statement), and the chain link of the
     figure and of those just after it is recomputed: a figure placed late replaces the
-    link that jumped over it. Cross-originator links come from each metric's figures in
-    the time window. A batch of articles is linked in one pass, reading only what its
-    figures can change. Returns how many links changed.
+    link that jumped over it (those after it that repeat the stored mention of their
+    observation just before them keep theirs, see :func:`_unsettled`). Cross-originator
+    links come from each metric's figures in the time window. A batch of articles is
+    linked in one pass, reading only what its figures can change. Returns how many
+    links changed.
     """
     touched = {(f.metric, f.originator) for f in figures}
     figures = [f for f in figures if f.as_of is not None]
@@ -256,11 +286,12 @@ def link_claims(session: Session, figures: Sequence[Figure], cfg: Config, tally:
     windows = iter(repo.chain_spans(session, spans, CHAIN_REACH))
     want: dict[tuple[int, int], Decision] = {}
     targets: set[int] = set()
+    new = {f.id for f in figures}
     for chain in order:
         keys = sorted(chains[chain])
         for rows, first in _chain_segments(keys, [next(windows) for _ in keys]):
             chain = dated(rows)
-            moved = {f.id for f in chain if f.order_key >= first}
+            moved = _unsettled(chain, first, new)
             decided = chain_links(chain, moved, cfg.window_days, CHAIN_REACH)
             want.update({(d.a, d.b): d for d in decided.values() if d is not None})
             targets |= moved
