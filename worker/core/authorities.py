@@ -28,7 +28,8 @@ from worker.core.bodies import (  # noqa: F401 - the source pass's API, re-expor
     short_name,
     strip_document,
 )
-from worker.core.offices import DEMONYMS, demonym, is_authority
+from worker.core.casefold import folded_text
+from worker.core.offices import DEMONYMS, JUNTA_RE, demonym, is_authority
 from worker.core.source_memory import END, SourceMemory
 from worker.core.speakers import (
     MILITARY_RANK_RE,
@@ -80,7 +81,8 @@ def canonical_source(raw: str, index: SourceIndex, memory: SourceMemory, region:
     the body the article introduced them with (:mod:`worker.core.speakers`).
     """
     found = _canonical(raw, index, memory, region, at, depth)
-    if depth == 0 and found and found.endswith((" government", " military")):
+    if depth == 0 and found and found.endswith((" government", " military")) \
+            and JUNTA_RE.search(folded_text(memory.text)):
         # an article that names the state's junta means it by "the government" too
         junta = memory.head("junta", at) or memory.head("junta")
         if junta and junta.split()[0] == found.split()[0]:
@@ -203,7 +205,7 @@ def _spoken_for(raw: str, index: SourceIndex, memory: SourceMemory, region: str 
         return found or name
     if name is None or normalise(name) in index.exact:
         return None
-    intro = introduction(memory.text, name, at) if memory.text else None
+    intro = introduction(memory.text, name, at, memory.people) if memory.text else None
     if name.lower() in index.place_regions and (intro is None or " " not in intro[1]):
         return None  # a place, unless the article names a person by it ("Chief Secretary Ana Jena")
     if intro is not None:

@@ -80,6 +80,9 @@ class SourceIndex:
     place_regions: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     kinds: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     within: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
+    # (a canonical's first word, one of its other words singular) -> the canonicals:
+    # ("Indian", "railway") -> {"Indian Railways"}
+    kinds_of_body: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
     # phrase -> what the alias table makes of it (see _authority): the same
     # source phrases recur in every article, and the contained-alias scan and
     # the fuzzy match cost tens of microseconds each
@@ -98,8 +101,13 @@ def build_source_index(aliases: Aliases) -> SourceIndex:
     for region, names in aliases.places.items():
         for n in (region, *names):
             place_regions.setdefault(n.lower(), region)
+    kinds_of_body: dict[tuple[str, str], set[str]] = {}
+    for canonical in set(exact.values()):
+        first, *rest = canonical.split()
+        for w in rest:
+            kinds_of_body.setdefault((first, w.lower().rstrip("s")), set()).add(canonical)
     return SourceIndex(exact, contained, list(exact), frozenset(place_regions), place_regions, aliases.kinds,
-                       aliases.within)
+                       aliases.within, {k: frozenset(v) for k, v in kinds_of_body.items()})
 
 
 # pure functions of a source phrase, and news repeats its sources: cached
@@ -217,9 +225,8 @@ def _national_body(low: str, index: SourceIndex, region: str | None) -> str | No
     noun, adjective = m.group(1), demonym(region)
     if noun in _NOT_BODY_NOUNS:
         return None
-    hits = {c for c in index.exact.values() if c.split()[0] == adjective
-            and any(w.rstrip("s") == noun.rstrip("s") for w in c.lower().split()[1:])}
-    return hits.pop() if len(hits) == 1 else None
+    hits = index.kinds_of_body.get((adjective, noun.rstrip("s")), ())
+    return next(iter(hits)) if len(hits) == 1 else None
 
 
 # the kind of body a phrase ends with, before the role of its speaker
@@ -286,6 +293,7 @@ _ORG_NAME_RE = re.compile(
     r"Centre|Center|Council|Committee|Force|Directorate|Institute|Bureau|Service|Fund|Programme|Program)\b")
 
 
+@functools.lru_cache(maxsize=20_000)
 def strip_document(raw: str) -> str:
     """``raw`` without an article or a document naming its author ("the data from X",
     "X's statement": X)."""
