@@ -147,6 +147,14 @@ IN_CONTEXT = [
     # a soldier introduced by rank alone speaks for the military
     (('A landslide hit Papua New Guinea. "Efforts were called off," Major Joe Kuri said on Wednesday. '
       "Kuri said the toll could be closer to 650."), [(650, "Papua New Guinea military")]),
+    # a report relays the one it quotes; a body named by its initials is that body, not
+    # the country's office its words describe, even in a story that names the junta
+    (("Mali's junta said 40 people died. A report from broadcaster Sky News indicated that the exiled NUG "
+      "government of Mali estimates that the toll has passed 2,400."), [(40, "Mali junta"), (2400, "NUG")]),
+    # a document after a name is the name's; media in a described place are the story country's
+    ("Floods hit Nepal. According to the NDMA report, 1,033 people have died.", [(1033, "NDMA")]),
+    ("A landslide hit Papua New Guinea. Media in the Pacific nation north of Australia said 300 people died.",
+     [(300, "Papua New Guinea media")]),
     # "the country's National Disaster Centre" is a body with a name of its own
     (("A landslide hit Nepal. The acting director of the country's National Disaster Centre, Ana Rai, "
       "said 2,000 people were buried."), [(2000, "National Disaster Centre (NDC)")]),

@@ -34,7 +34,7 @@ PRONOUNS = frozenset({"it", "they", "he", "she", "the ministry", "ministry", "th
                        "the press office", "its press service", "its press office", "the spokesperson's office"})
 # "the report", "its latest update", "the figures": the document of the source named before
 DOC_BACK_REF_RE = re.compile(
-    r"^(?:the|its|their|this|that|these|those)\s+(?:[a-z-]+\s+){0,2}(?:report|reports|update|statement|"
+    r"^(?i:the|its|their|this|that|these|those)\s+(?:[a-z-]+\s+){0,2}(?i:report|reports|update|statement|"
     r"figures|data|bulletin|tally|count|statistics|estimates?|numbers|sitrep|records|assessment|analysis)$")
 
 
@@ -55,8 +55,9 @@ def is_role_reference(raw: str) -> str | None:
 @functools.lru_cache(maxsize=20_000)
 def is_back_reference(raw: str) -> bool:
     """Does ``raw`` point back at a source named elsewhere ("it", "the ministry", "the report")?"""
-    low = raw.lower().strip(" .,").replace("’", "'")
-    return low in PRONOUNS or bool(DOC_BACK_REF_RE.match(low))
+    bare = raw.strip(" .,").replace("’", "'")
+    # "the latest report" points back; "the NDMA report" names its author
+    return bare.lower() in PRONOUNS or bool(DOC_BACK_REF_RE.match(bare))
 
 
 STATE_ADJECTIVES = frozenset(DEMONYMS.values())
@@ -171,6 +172,14 @@ def _authority(raw: str, low: str, words: list[str], index: SourceIndex, region:
                 return office_name(low, index, None, province) or canon
     fuzzy = process.extractOne(low, index.choices, scorer=fuzz.token_sort_ratio,
                                processor=utils.default_process, score_cutoff=88)
+    acronym = _named_acronym(raw, index)
+    if acronym and not fuzzy:
+        # "the exiled NUG government of Myanmar": the body its initials name, not the
+        # country's office its words describe
+        return acronym
+    media = _MEDIA_IN_RE.match(low)
+    if media and region:
+        return f"{demonym(region)} media"  # "media in the Pacific nation north of Australia"
     if fuzzy:
         return index.exact[fuzzy[0]]
     office = office_name(low, index, region, province)
@@ -215,6 +224,22 @@ def _local_body(raw: str, low: str, index: SourceIndex) -> str | None:
 
 _UNKNOWN_LOCAL_RE = re.compile(r"((?:[A-Z][\w'’-]+\s+)+)(?:city|town|village|municipal|district)\s+"
                                r"(?:officials|authorities|administration)$")
+def _named_acronym(raw: str, index: SourceIndex) -> str | None:
+    """The initials a phrase names a body by ("NUG", "PDMA"), not a place's ("US",
+    "PNG") nor a role's ("PM", "MP")."""
+    for m in _ACRONYM_WORD_RE.finditer(raw):
+        word = m.group(0)
+        if word.lower() not in index.place_regions and word.lower() not in DEMONYMS and not _ROLE_ACRONYM_RE.fullmatch(word):
+            return word
+    return None
+
+
+_ACRONYM_WORD_RE = re.compile(r"(?<![\w.])[A-Z]{2,8}(?![\w.])")
+_ROLE_ACRONYM_RE = re.compile(r"PM|MP|CEO|DRM|SP|DC|DM|IG|DG|MLA|MEP")
+# "media in the South Pacific nation", "local media": the story country's media
+_MEDIA_IN_RE = re.compile(r"^(?:local\s+)?media(?:\s+(?:in|of|from)\s+.*)?$")
+
+
 def _national_body(low: str, index: SourceIndex, region: str | None) -> str | None:
     """"a railway official", "the railway", "X Divisional Railway" in a story about India:
     the Indian body of that kind the alias table knows ("Indian Railways"), if it knows
@@ -286,6 +311,7 @@ _ROLE_NAME_TAIL_RE = re.compile(
     r"\s+(?:(?:deputy|acting|senior|regional|provincial|district|chief|assistant|executive|press)\s+)*"
     r"(?:spokes(?:man|woman|person)|official|chief|head|director|secretary|commissioner|administrator|"
     r"coordinator|representative)(?:\s+(?:Dr\.?\s+)?(?-i:[A-Z])[\w.'’-]*){1,4}$", re.IGNORECASE)
+_NAME_DOC_RE = re.compile(rf"(?<=[A-Z])\s+{_DOC}$")
 _DOC_POSS_RE = re.compile(rf"['’]s?\s+{_DOC}$", re.IGNORECASE)
 _ACRONYM_IN_RE = re.compile(r"\(([A-Z][A-Za-z]{1,9})\)")
 _ORG_NAME_RE = re.compile(
@@ -312,6 +338,7 @@ def short_name(raw: str) -> str:
     s = _ARTICLE_I_RE.sub("", raw.strip())
     s = _DOC_OF_RE.sub("", s)
     s = _DOC_POSS_RE.sub("", s)
+    s = _NAME_DOC_RE.sub("", s)  # "NDMA report": the NDMA's
     s = _ARTICLE_I_RE.sub("", s).strip(" ,.'\"")
     body = _ROLE_NAME_TAIL_RE.sub("", s)
     if body != s and len(body.split()) >= 2:
