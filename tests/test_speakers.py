@@ -88,7 +88,11 @@ IN_CONTEXT = [
      [(120, "Chilean Health Ministry"), (40, "Chilean Health Ministry"), (12, "Chilean Health Ministry")]),
     (("Floods hit Nepal. At least 15 people were killed, according to Omar Haidari, spokesman for the "
       "country's national disaster authority. Haidari said 40 were injured."),
-     [(15, "Nepalese national disaster authority"), (40, "Nepalese national disaster authority")]),
+     [(15, "Nepalese government"), (40, "Nepalese government")]),
+    # a state's disaster agency described, not named, is the state's government; a named
+    # one keeps its name
+    ("Floods hit Nepal. The National Disaster Management Authority (NDMA) said 1,033 people died.",
+     [(1033, "NDMA")]),
     (('An earthquake hit Mali. "The toll will rise," the head of Mali\'s military government, Gen. Ruiz Lopez, '
       "said as he announced that 44 people were killed. Lopez said 300 were injured."),
      [(44, "Mali junta"), (300, "Mali junta")]),

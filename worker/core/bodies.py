@@ -172,6 +172,14 @@ def _authority(raw: str, low: str, words: list[str], index: SourceIndex, region:
                 return office_name(low, index, None, province) or canon
     fuzzy = process.extractOne(low, index.choices, scorer=fuzz.token_sort_ratio,
                                processor=utils.default_process, score_cutoff=88)
+    agency = _DISASTER_AGENCY_RE.search(low)
+    if agency and not _NAMED_AGENCY_RE.search(raw):
+        # "the country's disaster agency", "the provincial disaster authority": a state's
+        # agency described, not named, speaks for the state's government
+        where = province if agency.group(1) in ("provincial", "state", "regional") else \
+            place_in(low, index.places) or demonym(region)
+        if where:
+            return lookup(index, f"{where} government") or f"{where} government"
     acronym = _named_acronym(raw, index)
     if acronym and not fuzzy:
         # "the exiled NUG government of Myanmar": the body its initials name, not the
@@ -224,6 +232,13 @@ def _local_body(raw: str, low: str, index: SourceIndex) -> str | None:
 
 _UNKNOWN_LOCAL_RE = re.compile(r"((?:[A-Z][\w'’-]+\s+)+)(?:city|town|village|municipal|district)\s+"
                                r"(?:officials|authorities|administration)$")
+_DISASTER_AGENCY_RE = re.compile(r"\b(?:(national|provincial|state|regional|federal)\s+)?(?:disaster|emergency)\s+"
+                                 r"(?:management\s+|relief\s+|response\s+)?(?:authority|agency|ministry|department|"
+                                 r"centre|center|office)\b")
+_NAMED_AGENCY_RE = re.compile(r"\b(?:Disaster|Emergency)\s+(?:Management\s+|Relief\s+|Response\s+)?(?:Authority|Agency|"
+                              r"Ministry|Department|Centre|Center|Office)\b")
+
+
 def _named_acronym(raw: str, index: SourceIndex) -> str | None:
     """The initials a phrase names a body by ("NUG", "PDMA"), not a place's ("US",
     "PNG") nor a role's ("PM", "MP")."""
