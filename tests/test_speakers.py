@@ -88,7 +88,11 @@ IN_CONTEXT = [
      [(120, "Chilean Health Ministry"), (40, "Chilean Health Ministry"), (12, "Chilean Health Ministry")]),
     (("Floods hit Nepal. At least 15 people were killed, according to Omar Haidari, spokesman for the "
       "country's national disaster authority. Haidari said 40 were injured."),
-     [(15, "Nepalese national disaster authority"), (40, "Nepalese national disaster authority")]),
+     [(15, "Nepalese government"), (40, "Nepalese government")]),
+    # a state's disaster agency described, not named, is the state's government; a named
+    # one keeps its name
+    ("Floods hit Nepal. The National Disaster Management Authority (NDMA) said 1,033 people died.",
+     [(1033, "NDMA")]),
     (('An earthquake hit Mali. "The toll will rise," the head of Mali\'s military government, Gen. Ruiz Lopez, '
       "said as he announced that 44 people were killed. Lopez said 300 were injured."),
      [(44, "Mali junta"), (300, "Mali junta")]),
@@ -147,6 +151,14 @@ IN_CONTEXT = [
     # a soldier introduced by rank alone speaks for the military
     (('A landslide hit Papua New Guinea. "Efforts were called off," Major Joe Kuri said on Wednesday. '
       "Kuri said the toll could be closer to 650."), [(650, "Papua New Guinea military")]),
+    # a report relays the one it quotes; a body named by its initials is that body, not
+    # the country's office its words describe, even in a story that names the junta
+    (("Mali's junta said 40 people died. A report from broadcaster Sky News indicated that the exiled NUG "
+      "government of Mali estimates that the toll has passed 2,400."), [(40, "Mali junta"), (2400, "NUG")]),
+    # a document after a name is the name's; media in a described place are the story country's
+    ("Floods hit Nepal. According to the NDMA report, 1,033 people have died.", [(1033, "NDMA")]),
+    ("A landslide hit Papua New Guinea. Media in the Pacific nation north of Australia said 300 people died.",
+     [(300, "Papua New Guinea media")]),
     # "the country's National Disaster Centre" is a body with a name of its own
     (("A landslide hit Nepal. The acting director of the country's National Disaster Centre, Ana Rai, "
       "said 2,000 people were buried."), [(2000, "National Disaster Centre (NDC)")]),

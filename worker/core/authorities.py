@@ -28,7 +28,8 @@ from worker.core.bodies import (  # noqa: F401 - the source pass's API, re-expor
     short_name,
     strip_document,
 )
-from worker.core.offices import DEMONYMS, demonym, is_authority
+from worker.core.casefold import folded_text
+from worker.core.offices import DEMONYMS, JUNTA_RE, demonym, is_authority
 from worker.core.source_memory import END, SourceMemory
 from worker.core.speakers import (
     MILITARY_RANK_RE,
@@ -58,6 +59,12 @@ def resolve_late(raw: str, memory: SourceMemory) -> str | None:
 
 
 _ARTICLE_RE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+# a government with a name of its own ("the exiled NUG government", "the opposition
+# government"): never the junta
+_NAMES_ANOTHER_RE = re.compile(r"\b(?:[A-Z]{2,8}|exiled|opposition|shadow|parallel|rebel|unity)\b")
+# "X indicated that Y": Y's figure, relayed by X
+_RELAYS_RE = re.compile(r"\b(?:indicated|said|says|reported|reports|stated|claimed|noted|showed|added)\s+that\s+",
+                        re.IGNORECASE)
 # "in a statement they", "on Monday it": the pronoun speaks
 _PRONOUN_AFTER_RE = re.compile(r"^(?:in|on|at|during|after|with)\s+(?:\S+\s+){0,4}?(it|they|he|she)$")
 # "the court", "the commission": a body of a kind named before
@@ -80,7 +87,8 @@ def canonical_source(raw: str, index: SourceIndex, memory: SourceMemory, region:
     the body the article introduced them with (:mod:`worker.core.speakers`).
     """
     found = _canonical(raw, index, memory, region, at, depth)
-    if depth == 0 and found and found.endswith((" government", " military")):
+    if depth == 0 and found and found.endswith((" government", " military")) \
+            and JUNTA_RE.search(folded_text(memory.text)) and not _NAMES_ANOTHER_RE.search(raw):
         # an article that names the state's junta means it by "the government" too
         junta = memory.head("junta", at) or memory.head("junta")
         if junta and junta.split()[0] == found.split()[0]:
@@ -94,7 +102,12 @@ def _canonical(raw: str, index: SourceIndex, memory: SourceMemory, region: str |
     if "citing " in low:  # "OCHA, citing IOM": the figure originates with IOM
         low = low.split("citing ", 1)[1]
         raw = raw[raw.lower().index("citing ") + 7:]
-    if DOC_BACK_REF_RE.match(raw.lower().strip(" .,").replace("’", "'")):
+    relayed = _RELAYS_RE.search(raw)
+    if relayed and raw[relayed.end():].strip():
+        # "a report from Sky News indicated that the exiled government ...": the one relayed
+        raw = raw[relayed.end():]
+        low = normalise(raw)
+    if DOC_BACK_REF_RE.match(raw.strip(" .,").replace("’", "'")):
         return memory.last(at)
     bare = strip_document(raw)
     if bare and bare != _ARTICLE_RE.sub("", raw.strip()) and not _STRIP_KEEPS_RE.match(raw):
@@ -203,7 +216,7 @@ def _spoken_for(raw: str, index: SourceIndex, memory: SourceMemory, region: str 
         return found or name
     if name is None or normalise(name) in index.exact:
         return None
-    intro = introduction(memory.text, name, at) if memory.text else None
+    intro = introduction(memory.text, name, at, memory.people) if memory.text else None
     if name.lower() in index.place_regions and (intro is None or " " not in intro[1]):
         return None  # a place, unless the article names a person by it ("Chief Secretary Ana Jena")
     if intro is not None:

@@ -34,7 +34,7 @@ PRONOUNS = frozenset({"it", "they", "he", "she", "the ministry", "ministry", "th
                        "the press office", "its press service", "its press office", "the spokesperson's office"})
 # "the report", "its latest update", "the figures": the document of the source named before
 DOC_BACK_REF_RE = re.compile(
-    r"^(?:the|its|their|this|that|these|those)\s+(?:[a-z-]+\s+){0,2}(?:report|reports|update|statement|"
+    r"^(?i:the|its|their|this|that|these|those)\s+(?:[a-z-]+\s+){0,2}(?i:report|reports|update|statement|"
     r"figures|data|bulletin|tally|count|statistics|estimates?|numbers|sitrep|records|assessment|analysis)$")
 
 
@@ -55,8 +55,9 @@ def is_role_reference(raw: str) -> str | None:
 @functools.lru_cache(maxsize=20_000)
 def is_back_reference(raw: str) -> bool:
     """Does ``raw`` point back at a source named elsewhere ("it", "the ministry", "the report")?"""
-    low = raw.lower().strip(" .,").replace("’", "'")
-    return low in PRONOUNS or bool(DOC_BACK_REF_RE.match(low))
+    bare = raw.strip(" .,").replace("’", "'")
+    # "the latest report" points back; "the NDMA report" names its author
+    return bare.lower() in PRONOUNS or bool(DOC_BACK_REF_RE.match(bare))
 
 
 STATE_ADJECTIVES = frozenset(DEMONYMS.values())
@@ -80,6 +81,9 @@ class SourceIndex:
     place_regions: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     kinds: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     within: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
+    # (a canonical's first word, one of its other words singular) -> the canonicals:
+    # ("Indian", "railway") -> {"Indian Railways"}
+    kinds_of_body: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
     # phrase -> what the alias table makes of it (see _authority): the same
     # source phrases recur in every article, and the contained-alias scan and
     # the fuzzy match cost tens of microseconds each
@@ -98,8 +102,13 @@ def build_source_index(aliases: Aliases) -> SourceIndex:
     for region, names in aliases.places.items():
         for n in (region, *names):
             place_regions.setdefault(n.lower(), region)
+    kinds_of_body: dict[tuple[str, str], set[str]] = {}
+    for canonical in set(exact.values()):
+        first, *rest = canonical.split()
+        for w in rest:
+            kinds_of_body.setdefault((first, w.lower().rstrip("s")), set()).add(canonical)
     return SourceIndex(exact, contained, list(exact), frozenset(place_regions), place_regions, aliases.kinds,
-                       aliases.within)
+                       aliases.within, {k: frozenset(v) for k, v in kinds_of_body.items()})
 
 
 # pure functions of a source phrase, and news repeats its sources: cached
@@ -163,6 +172,22 @@ def _authority(raw: str, low: str, words: list[str], index: SourceIndex, region:
                 return office_name(low, index, None, province) or canon
     fuzzy = process.extractOne(low, index.choices, scorer=fuzz.token_sort_ratio,
                                processor=utils.default_process, score_cutoff=88)
+    agency = _DISASTER_AGENCY_RE.search(low)
+    if agency and not _NAMED_AGENCY_RE.search(raw):
+        # "the country's disaster agency", "the provincial disaster authority": a state's
+        # agency described, not named, speaks for the state's government
+        where = province if agency.group(1) in ("provincial", "state", "regional") else \
+            place_in(low, index.places) or demonym(region)
+        if where:
+            return lookup(index, f"{where} government") or f"{where} government"
+    acronym = _named_acronym(raw, index)
+    if acronym and not fuzzy:
+        # "the exiled NUG government of Myanmar": the body its initials name, not the
+        # country's office its words describe
+        return acronym
+    media = _MEDIA_IN_RE.match(low)
+    if media and region:
+        return f"{demonym(region)} media"  # "media in the Pacific nation north of Australia"
     if fuzzy:
         return index.exact[fuzzy[0]]
     office = office_name(low, index, region, province)
@@ -207,6 +232,29 @@ def _local_body(raw: str, low: str, index: SourceIndex) -> str | None:
 
 _UNKNOWN_LOCAL_RE = re.compile(r"((?:[A-Z][\w'’-]+\s+)+)(?:city|town|village|municipal|district)\s+"
                                r"(?:officials|authorities|administration)$")
+_DISASTER_AGENCY_RE = re.compile(r"\b(?:(national|provincial|state|regional|federal)\s+)?(?:disaster|emergency)\s+"
+                                 r"(?:management\s+|relief\s+|response\s+)?(?:authority|agency|ministry|department|"
+                                 r"centre|center|office)\b")
+_NAMED_AGENCY_RE = re.compile(r"\b(?:Disaster|Emergency)\s+(?:Management\s+|Relief\s+|Response\s+)?(?:Authority|Agency|"
+                              r"Ministry|Department|Centre|Center|Office)\b")
+
+
+def _named_acronym(raw: str, index: SourceIndex) -> str | None:
+    """The initials a phrase names a body by ("NUG", "PDMA"), not a place's ("US",
+    "PNG") nor a role's ("PM", "MP")."""
+    for m in _ACRONYM_WORD_RE.finditer(raw):
+        word = m.group(0)
+        if word.lower() not in index.place_regions and word.lower() not in DEMONYMS and not _ROLE_ACRONYM_RE.fullmatch(word):
+            return word
+    return None
+
+
+_ACRONYM_WORD_RE = re.compile(r"(?<![\w.])[A-Z]{2,8}(?![\w.])")
+_ROLE_ACRONYM_RE = re.compile(r"PM|MP|CEO|DRM|SP|DC|DM|IG|DG|MLA|MEP")
+# "media in the South Pacific nation", "local media": the story country's media
+_MEDIA_IN_RE = re.compile(r"^(?:local\s+)?media(?:\s+(?:in|of|from)\s+.*)?$")
+
+
 def _national_body(low: str, index: SourceIndex, region: str | None) -> str | None:
     """"a railway official", "the railway", "X Divisional Railway" in a story about India:
     the Indian body of that kind the alias table knows ("Indian Railways"), if it knows
@@ -217,9 +265,8 @@ def _national_body(low: str, index: SourceIndex, region: str | None) -> str | No
     noun, adjective = m.group(1), demonym(region)
     if noun in _NOT_BODY_NOUNS:
         return None
-    hits = {c for c in index.exact.values() if c.split()[0] == adjective
-            and any(w.rstrip("s") == noun.rstrip("s") for w in c.lower().split()[1:])}
-    return hits.pop() if len(hits) == 1 else None
+    hits = index.kinds_of_body.get((adjective, noun.rstrip("s")), ())
+    return next(iter(hits)) if len(hits) == 1 else None
 
 
 # the kind of body a phrase ends with, before the role of its speaker
@@ -279,6 +326,7 @@ _ROLE_NAME_TAIL_RE = re.compile(
     r"\s+(?:(?:deputy|acting|senior|regional|provincial|district|chief|assistant|executive|press)\s+)*"
     r"(?:spokes(?:man|woman|person)|official|chief|head|director|secretary|commissioner|administrator|"
     r"coordinator|representative)(?:\s+(?:Dr\.?\s+)?(?-i:[A-Z])[\w.'’-]*){1,4}$", re.IGNORECASE)
+_NAME_DOC_RE = re.compile(rf"(?<=[A-Z])\s+{_DOC}$")
 _DOC_POSS_RE = re.compile(rf"['’]s?\s+{_DOC}$", re.IGNORECASE)
 _ACRONYM_IN_RE = re.compile(r"\(([A-Z][A-Za-z]{1,9})\)")
 _ORG_NAME_RE = re.compile(
@@ -286,6 +334,7 @@ _ORG_NAME_RE = re.compile(
     r"Centre|Center|Council|Committee|Force|Directorate|Institute|Bureau|Service|Fund|Programme|Program)\b")
 
 
+@functools.lru_cache(maxsize=20_000)
 def strip_document(raw: str) -> str:
     """``raw`` without an article or a document naming its author ("the data from X",
     "X's statement": X)."""
@@ -304,6 +353,7 @@ def short_name(raw: str) -> str:
     s = _ARTICLE_I_RE.sub("", raw.strip())
     s = _DOC_OF_RE.sub("", s)
     s = _DOC_POSS_RE.sub("", s)
+    s = _NAME_DOC_RE.sub("", s)  # "NDMA report": the NDMA's
     s = _ARTICLE_I_RE.sub("", s).strip(" ,.'\"")
     body = _ROLE_NAME_TAIL_RE.sub("", s)
     if body != s and len(body.split()) >= 2:

@@ -25,8 +25,17 @@ from worker.core.attribution import (
     build_source_index,
 )
 from worker.core.breakdown import parts_by_sum
-from worker.core.candidates import HEDGED_PAST_RE, HYPOTHETICAL_RE, NEGATION_RE, is_candidate, masked, split_changes
+from worker.core.candidates import (
+    HEDGED_PAST_RE,
+    HYPOTHETICAL_RE,
+    NEGATION_RE,
+    is_candidate,
+    masked,
+    split_changes,
+)
+from worker.core.casefold import folded_text
 from worker.core.dating import DIGIT_RE, as_of_date
+from worker.core.home import story_home
 from worker.core.kindpick import (
     APPOSITIVE_RE,
     CARRY_PART_RE,
@@ -44,7 +53,6 @@ from worker.core.kinds import (
     WEAK_WORDS,
     kind_of,
 )
-from worker.core.casefold import folded_text
 from worker.core.numbers import Number, ascii_lower, find_numbers
 from worker.core.places import (
     Place,
@@ -53,7 +61,12 @@ from worker.core.places import (
     find_places,
     regions_of,
 )
-from worker.core.placing import article_within, carry_location, location_of, opening_places, story_home
+from worker.core.placing import (
+    article_within,
+    carry_location,
+    location_of,
+    opening_places,
+)
 from worker.core.placing import main_place as find_main_place
 from worker.core.qualifiers import qualify
 from worker.core.roles import clause_start, earlier_cue, role_of

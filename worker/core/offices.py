@@ -52,10 +52,12 @@ DEMONYMS = {
 _DEMONYM_RE = re.compile(r"\b(?:" + "|".join(sorted((re.escape(k) for k in DEMONYMS), key=len, reverse=True))
                          + r")(?=\W|$)")
 
+# a state's military rulers, by any of their names (on lower-cased text)
+JUNTA_RE = re.compile(r"\bjunta\b|\bmilitary(?:[- ]led|[- ]run)?\s+(?:government|regime|rulers|authorities)\b"
+                      r"|\bruling\s+(?:military|generals)\b")
 # kinds of office, most specific first; each composes "<country> <name>"
 _OFFICES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("junta", re.compile(r"\bjunta\b|\bmilitary(?:[- ]led|[- ]run)?\s+(?:government|regime|rulers|authorities)\b"
-                         r"|\bruling\s+(?:military|generals)\b")),
+    ("junta", JUNTA_RE),
     ("Health Ministry", re.compile(r"\b(?:health|medical)\s+(?:ministry|minister|authorit\w*|officials|services|"
                                    r"department)\b|\bministry\s+of\s+(?:public\s+)?health\b|\bhealth\s+minister\b")),
     ("military", re.compile(r"\b(?:army|military|armed\s+forces|defen[cs]e\s+forces|defen[cs]e\s+ministry|"

@@ -37,7 +37,7 @@ def dateline_end(text: str, s: int, places: list[Place]) -> int:
     return m.end()
 
 
-def _not_dateline(text: str, s: int, places: list[Place]) -> list[Place]:
+def not_dateline(text: str, s: int, places: list[Place]) -> list[Place]:
     end = dateline_end(text, s, places)
     return places if end == s else [p for p in places if p.start >= end]
 
@@ -65,7 +65,7 @@ def main_place(text: str, sentences: list[tuple[int, int]], index: PlaceIndex,
     first_written: dict[str, str] = {}
     opening = opening_places(text, sentences, index) if opening is None else opening
     for i, ((s, _e), found) in enumerate(zip(sentences, opening)):
-        for p in _not_dateline(text, s, found):
+        for p in not_dateline(text, s, found):
             if _speaker_or_side(text, p):
                 continue
             w = 2 if _LOCATIVE_RE.search(text, max(0, p.start - 12), p.start) else 1
@@ -86,51 +86,6 @@ def main_place(text: str, sentences: list[tuple[int, int]], index: PlaceIndex,
     # "PNG", "NORTH CAROLINA": a later sentence's place is written out in full; and it is
     # the region, not the corner of it the opening named ("northwestern Syria")
     return region, (region if written.isupper() and "+" not in region else DIRECTION_STRIP_RE.sub("", written))
-
-
-def story_home(text: str, sentences: list[tuple[int, int]], main_region: str | None, opening: list[list[Place]],
-               index: PlaceIndex) -> tuple[str | None, str | None]:
-    """The story's country and its province (state, region): whose "the government", "the
-    country's ministry" and "the governor" an article means. A curated territory (the Gaza
-    Strip) is a country of its own; a village the gazetteers do not know, or a story that
-    names none, takes the country its opening's places lie in.
-
-    >>> from worker.core.places import build_place_index
-    >>> from worker.core.types import Aliases
-    >>> idx = build_place_index(Aliases(places={"Ohio": (), "United States": ()}, within={"Ohio": ("United States",)},
-    ...                                 kinds={"Ohio": "subdivision", "United States": "country"}))
-    >>> story_home("", [], "Ohio", [], idx)
-    ('United States', 'Ohio')
-    """
-    kind = index.kinds.get(main_region or "")
-    chain = regions_of(main_region, index)
-    country = province = None
-    if main_region and "+" not in main_region and (
-            kind == "country" or (kind is None and chain and not DIRECTION_STRIP_RE.match(main_region.lower()))):
-        country = main_region  # a country, or a territory the curated table places (not "Southern X")
-    elif chain:
-        country = chain[-1]
-        province = chain[-2] if len(chain) >= 2 else (main_region if kind == "subdivision" else None)
-    counts: dict[str, int] = {}
-    subdivisions: dict[str, int] = {}
-    for (s, _e), found in zip(sentences, opening):
-        for p in _not_dateline(text, s, found):
-            pchain = regions_of(p.region, index)
-            pkind = index.kinds.get(p.region)
-            outer = p.region if pkind == "country" else (pchain[-1] if pchain else None)
-            if outer:
-                counts[outer] = counts.get(outer, 0) + 1
-            if pkind == "subdivision" and len(pchain) == 1:
-                subdivisions[p.region] = subdivisions.get(p.region, 0) + 1
-            elif len(pchain) >= 2:
-                subdivisions[pchain[-2]] = subdivisions.get(pchain[-2], 0) + 1
-    if country is None and counts:
-        country = max(counts, key=lambda r: (counts[r], -list(counts).index(r)))
-    if province is None and subdivisions:
-        inside = [r for r in subdivisions if regions_of(r, index)[-1:] == (country,)]
-        if inside:
-            province = max(inside, key=lambda r: (subdivisions[r], -inside.index(r)))
-    return country, province
 
 
 _DIRECTION_WORDS = (r"(?:north|south|east|west|central|northern|southern|eastern|western|"
@@ -228,7 +183,7 @@ def location_of(text: str, s: int, n: Number, places: list[Place], hi_bound: int
     15") is about all of them. A sentence that names no place takes the country
     of a national source, else the place of the figure before.
     """
-    places = [p for p in _not_dateline(text, s, places) if not _speaker_or_side(text, p)]
+    places = [p for p in not_dateline(text, s, places) if not _speaker_or_side(text, p)]
     respective = respective_place(text, s, min(len(text), n.end + 120), n, places)
     if respective:
         return respective
@@ -279,7 +234,7 @@ def location_of(text: str, s: int, n: Number, places: list[Place], hi_bound: int
     inside = [p for p in places if _inside(p, atts)]
     if inside:
         return inside[0].written, inside[0].region
-    home = source_region(canonical) or _jurisdiction(canonical, index)
+    home = None if _ABROAD_BODY_RE.search(canonical or "") else source_region(canonical) or _jurisdiction(canonical, index)
     if home and (last[1] is None or home in last[1].split("+")
                  or (index is not None and home in regions_of(last[1], index))):
         # "AFAD said 35,418 died" in a story of Turkey and Syria, or of a Turkish province: the
@@ -336,6 +291,10 @@ def _destination(text: str, origin: Place, rest: list[Place], index: PlaceIndex 
     home = country_of(origin.region, index) or origin.region
     there = country_of(dest.region, index) or dest.region
     return dest if home != there and home not in regions_of(dest.region, index) else None
+
+
+# bodies that count beyond their own country: their figures are not situated at home
+_ABROAD_BODY_RE = re.compile(r"\b(?:intelligence|embassy|consulate)\b", re.IGNORECASE)
 
 
 def _jurisdiction(canonical: str | None, index: PlaceIndex | None) -> str | None:

@@ -60,6 +60,8 @@ class SourceMemory:
     # country's ministry" and "the governor" the article means
     country: str | None = None
     province: str | None = None
+    # person name -> where the article introduced them (speakers.introduction's memo)
+    people: dict = field(default_factory=dict)
     attribute_pending: Callable[[list[tuple[int, int, bool, bool]]], None] | None = None
     # eager writes, writes while attributing the whole queue, writes while attributing the
     # few queued sentences that may frame a report (see settle): each in text order

@@ -17,6 +17,8 @@ from __future__ import annotations
 import functools
 import re
 
+from worker.core.offices import AUTHORITY_NOUN_RE
+
 # role nouns: a phrase holding one names a person by what they do for a body
 ROLE = (r"(?:spokes(?:man|woman|person|people)|minister|head|chief|director(?:[- ]general)?|"
         r"secretary(?:[- ]general)?|governor|gov\.?|commander|coordinator|representative|president|"
@@ -80,7 +82,7 @@ def person_reference(raw: str) -> str | None:
         if not m or m.end() >= len(s):
             break
         s = s[m.end():]
-    return s if _is_name(s) else None
+    return s if _is_name(s) and not AUTHORITY_NOUN_RE.search(s.lower()) else None
 
 
 def _is_name(s: str) -> bool:
@@ -123,9 +125,18 @@ def split_role_name(raw: str) -> tuple[str, str] | None:
                 return office, name
     # "Chile's Acting Health Minister Ana Soto", "North Carolina Gov. Ana Soto"
     split = _trailing_name(s)
-    if split and _office_phrase(split[0]) and ROLE_RE.search(split[0]):
+    if split and _office_phrase(split[0]) and _ends_in_role(split[0]):
         return split
     return None
+
+
+def _ends_in_role(office: str) -> bool:
+    """Does the office phrase end with its role ("Chile's Health Minister", "Ohio Gov.") or
+    name the role's body after it ("Superintendent of X Cuttack")? "The minister visited"
+    does neither: the name after it is what was visited."""
+    last = office.split()[-1].rstrip(".,") if office.split() else ""
+    return bool(ROLE_RE.fullmatch(last) or _HONORIFIC_RE.fullmatch(last + " ") or last.startswith("(")
+                or _ROLE_OF_RE.match(office))
 
 
 def title_only(office: str) -> bool:
@@ -135,7 +146,7 @@ def title_only(office: str) -> bool:
     return all(_HONORIFIC_RE.fullmatch(w + " ") or w.lower() in ("prime", "vice", "senior") for w in words)
 
 
-_WORD_SHAPE_RE = re.compile(r"[^\W\d_][\w.'’-]*")
+_WORD_SHAPE_RE = re.compile(r"[^\W\d_](?:[^\W\d_]|[.'’-])*")
 
 
 def _name_word(w: str) -> bool:
@@ -145,7 +156,7 @@ def _name_word(w: str) -> bool:
                                                                                           "abu"))):
         return False
     return bare.lower() not in _NOT_NAME and not _HONORIFIC_RE.fullmatch(bare + " ") \
-        and not (bare.isupper() and (len(bare) > 2 or ROLE_RE.fullmatch(bare))) and not any(c.isdigit() for c in bare)
+        and not (bare.isupper() and (len(bare) > 2 or ROLE_RE.fullmatch(bare)))
 
 
 def _trailing_name(s: str) -> tuple[str, str] | None:
@@ -204,33 +215,45 @@ def office_owner(office: str) -> tuple[str, bool]:
     return office, False
 
 
-def introduction(text: str, name: str, at: int) -> tuple[str, str] | None:
+def introduction(text: str, name: str, at: int, memo: dict | None = None) -> tuple[str, str] | None:
     """Where the article introduced the person ``name`` with a role: ``(office, full
-    name)`` of the introduction nearest before ``at`` (else the first after it).
+    name)`` of the introduction nearest before ``at`` (else the first after it). ``memo``,
+    one per article, keeps what was found for each name: an article names its speakers
+    again and again.
 
     >>> introduction("Chile's Health Minister, Ana Soto, spoke. Soto said 12 died.", "Soto", 45)
     ("Chile's Health Minister", 'Ana Soto')
     """
+    found = memo.get(name) if memo is not None else None
+    if found is None:
+        found = _introductions(text, name)
+        if memo is not None:
+            memo[name] = found
+    intros, unnamed = found
+    before = [found for a, found in intros if a <= at]
+    if before:
+        return before[-1]
+    return intros[0][1] if intros else unnamed
+
+
+def _introductions(text: str, name: str) -> tuple[tuple[tuple[int, tuple[str, str]], ...], tuple[str, str] | None]:
+    """Every introduction of ``name`` in ``text`` with its offset; when there is none, the
+    role named without a name just before the person's first mention by full name."""
     surname = name.split()[-1]
-    best: tuple[int, tuple[str, str]] | None = None
+    intros = []
     first = None
-    for m in re.finditer(rf"(?<![\w-]){re.escape(surname)}(?![\w'’-]|['’]s\b)", text):
-        full = _full_name(text, m.start(), m.end())
+    for start in _word_at(text, surname):
+        full = _full_name(text, start, start + len(surname))
         if full is None or not _compatible(name, full[2]):
             continue
         a, b, written = full
         if first is None and " " in written:
             first = (a, written)
         found = _introduced(text, a, b, written)
-        if found is None:
-            continue
-        if a <= at:
-            best = (a, found)  # the last introduction before ``at``
-        elif best is None:
-            return found
-    if best is None and first is not None:
-        return _unnamed_role_before(text, first[0], first[1])
-    return best[1] if best else None
+        if found is not None:
+            intros.append((a, found))
+    unnamed = _unnamed_role_before(text, first[0], first[1]) if first is not None and not intros else None
+    return tuple(intros), unnamed
 
 
 # "according to the head of the UN refugee agency." ... "Ana Soto said": a role named
@@ -253,10 +276,27 @@ def _unnamed_role_before(text: str, at: int, name: str, role: str | None = None)
     (or introduces by that ``role`` alone): most likely theirs ("the head of X said ...
     Ana Soto added", "a spokesperson for X said ... spokesperson Ana Soto said")."""
     found = None
-    for m in _UNNAMED_ROLE_RE.finditer(text, max(0, at - UNNAMED_ROLE_CHARS), at):
+    lo = max(0, at - UNNAMED_ROLE_CHARS)
+    if not _has_role_word(text, lo, at):
+        return None
+    for m in _UNNAMED_ROLE_RE.finditer(text, lo, at):
         if role is None or _role_key(m.group("role")) == _role_key(role):
             found = m
     return (found.group(0), name) if found else None
+
+
+# the stems of the role nouns (ROLE): a window holding none of them holds no role, and a
+# substring test is far cheaper than the case-blind pattern
+_ROLE_STEMS = ("spokes", "minister", "head", "chief", "director", "secretar", "gov", "command", "coordinat",
+               "representative", "president", "administrat", "mayor", "superintend", "official", "officer",
+               "advis", "manager", "chair", "commission", "sheriff", "collector", "envoy", "ambassador", "premier",
+               "chancellor", "leader", "ceo", "mp", "lawmaker", "senator", "deputy", "principal", "dean",
+               "registrar", "coroner", "examiner", "inspector", "controller", "magistrate")
+
+
+def _has_role_word(text: str, lo: int, hi: int) -> bool:
+    window = text[lo:hi].lower()
+    return any(map(window.__contains__, _ROLE_STEMS))
 
 
 def unnamed_role(text: str, at: int, office: str) -> str | None:
@@ -278,6 +318,18 @@ def _compatible(name: str, full: str) -> bool:
     """Can ``name`` ("Dilip Kumar Parida", "Parida") be the person ``full`` ("Dillip Parida")?"""
     a, b = name.split(), full.split()
     return a[-1] == b[-1] and (len(a) == 1 or len(b) == 1 or a[0][:1] == b[0][:1])
+
+
+def _word_at(text: str, word: str):
+    """The offsets where ``word`` stands as a whole word (not "Jenas", not "Soto's")."""
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        before = text[at - 1] if at else " "
+        after = text[end:end + 1]
+        if not (before.isalnum() or before in "_-") and not (after[:1].isalnum() or after[:1] in "_-'’"):
+            yield at
+        at = text.find(word, end)
 
 
 def _full_name(text: str, a: int, b: int) -> tuple[int, int, str] | None:
@@ -329,15 +381,16 @@ def _written_beside(text: str, a: int, b: int, name: str) -> tuple[str, str] | N
         split = split_role_name(f"{name}, {after.group('office')}")
         if split:
             return split[0], name
-    clause = text[_clause_start(text, max(0, a - 160), a):a]
-    # the clause's last part ("..., WHO spokesman Ana Soto"), else the whole clause when
-    # the name is an appositive ("the head of X, Gen. Ana Soto")
-    for part in (clause.rpartition(",")[2], clause):
-        if part.strip() and ROLE_RE.search(part):
-            split = split_role_name(f"{part.strip()} {name}")
-            if split and split[1].split()[-1] == name.split()[-1]:
-                return split[0], name
-    rank = _RANK_BEFORE_RE.search(clause)
+    if _has_role_word(text, max(0, a - 160), a):
+        clause = text[_clause_start(text, max(0, a - 160), a):a]
+        # the clause's last part ("..., WHO spokesman Ana Soto"), else the whole clause when
+        # the name is an appositive ("the head of X, Gen. Ana Soto")
+        for part in (clause.rpartition(",")[2], clause):
+            if part.strip() and ROLE_RE.search(part):
+                split = split_role_name(f"{part.strip()} {name}")
+                if split and split[1].split()[-1] == name.split()[-1]:
+                    return split[0], name
+    rank = _RANK_BEFORE_RE.search(text, max(0, a - 30), a)
     if rank and MILITARY_RANK_RE.match(rank.group(1).strip()):
         return "the military", name  # "Major Ana Soto said": a soldier speaks for the military
     return None
