@@ -382,17 +382,46 @@ CROSS JOIN LATERAL (
 ) AS c""")
 
 
+def _sqlite_spans() -> object:
+    # SQLite has no LATERAL: the spans travel as one JSON array, and for each of them the
+    # claims are found by id among a correlated subquery's (an index range scan of the
+    # (metric, originator, order_key) index, then a primary key lookup per claim); the
+    # statement text is the same for any number of spans
+    cols = ", ".join(f"c.{c.key}" for c in FIGURE_COLUMNS)
+    span = ("metric = json_extract(g.value, '$[0]') AND originator = json_extract(g.value, '$[1]')",
+            "json_extract(g.value, '$[2]')", "json_extract(g.value, '$[3]')")
+    return text(f"""
+SELECT g.key, {cols} FROM json_each(:spans) AS g JOIN claims AS c ON c.id IN (
+  SELECT id FROM claims WHERE {span[0]} AND order_key < {span[1]} ORDER BY order_key DESC LIMIT :reach)
+UNION ALL
+SELECT g.key, {cols} FROM json_each(:spans) AS g JOIN claims AS c ON c.id IN (
+  SELECT id FROM claims WHERE {span[0]} AND order_key >= {span[1]} AND order_key <= {span[2]})
+UNION ALL
+SELECT g.key, {cols} FROM json_each(:spans) AS g JOIN claims AS c ON c.id IN (
+  SELECT id FROM claims WHERE {span[0]} AND order_key > {span[2]} ORDER BY order_key ASC LIMIT :reach)
+""").columns(Claim.id.label("i"), *FIGURE_COLUMNS)
+
+
+_CHAIN_SPANS_SQLITE = _sqlite_spans()
+
+
 def chain_spans(session: Session, spans: Sequence[tuple[str, str, str, str]], reach: int) -> list[list]:
     """:func:`chain_span` for each (metric, originator, lo, hi) of ``spans``, in one round
-    trip on PostgreSQL; a list of rows (each in order) per span. (One span takes the
-    plain statement, whose plan PostgreSQL keeps.)"""
-    if session.get_bind().dialect.name != "postgresql" or len(spans) == 1:
+    trip (one per 500 spans on SQLite); a list of rows (each in order) per span. (One
+    span takes the plain statement, whose plan PostgreSQL keeps.)"""
+    if len(spans) <= 1:
         return [chain_span(session, *span, reach) for span in spans]
     out: list[list] = [[] for _ in spans]
-    if spans:
+    conn = session.connection()
+    if session.get_bind().dialect.name != "postgresql":
+        for start in range(0, len(spans), 500):
+            rows = conn.execute(_CHAIN_SPANS_SQLITE, {"spans": json.dumps(spans[start:start + 500]), "reach": reach})
+            for row in rows:
+                out[start + row[0]].append(FigureRow(*row[1:]))
+    else:
         metrics, originators, los, his = (list(col) for col in zip(*spans))
-        rows = session.connection().execute(_CHAIN_SPANS_PG, {"metrics": metrics, "originators": originators,
-                                                              "los": los, "his": his, "reach": reach})
+        rows = conn.execute(_CHAIN_SPANS_PG, {"metrics": metrics, "originators": originators,
+                                              "los": los, "his": his, "reach": reach})
         for row in rows:
             out[row[0] - 1].append(FigureRow(*row[1:]))
     return [sorted(rows, key=lambda r: r.order_key) for rows in out]

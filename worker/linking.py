@@ -290,8 +290,14 @@ def link_claims(session: Session, figures: Sequence[Figure], cfg: Config, tally:
     for chain in order:
         keys = sorted(chains[chain])
         for rows, first in _chain_segments(keys, [next(windows) for _ in keys]):
-            chain = dated(rows)
-            moved = _unsettled(chain, first, new)
+            rows = [r for r in rows if not r.order_key.startswith(UNDATED)]  # as :func:`dated`
+            moved = _unsettled(rows, first, new)
+            at = [i for i, r in enumerate(rows) if r.id in moved]
+            if not at:
+                continue
+            # a target's link is decided by the CHAIN_REACH figures before it: the rows
+            # from there to the last target are all the figures chain_links reads
+            chain = [figure_of(r) for r in rows[max(0, at[0] - CHAIN_REACH):at[-1] + 1]]
             decided = chain_links(chain, moved, cfg.window_days, CHAIN_REACH)
             want.update({(d.a, d.b): d for d in decided.values() if d is not None})
             targets |= moved
