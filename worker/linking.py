@@ -171,8 +171,11 @@ def _cross_sync(session: Session, moved: Sequence[Figure], gone: Iterable[int], 
     is the outgoing links of the moved observations, and those of other originators'
     observations in the ``window_days`` after them that now link to one of them or
     linked to a claim in ``gone`` (``every``: all of those, as where an observation
-    left). Each metric's observations within ``window_days`` of the moved ones are read
-    in one statement (heads only, never the copies).
+    left). Of those other observations only the links to the originators whose
+    observations changed (the moved ones' and the gone ones') are decided again: each
+    link goes to one originator's latest observation, so the others stay as they are.
+    Each metric's observations within ``window_days`` of the moved ones are read in one
+    statement (heads only, never the copies).
     """
     reach = timedelta(days=cfg.window_days)
     moved = [f for f in moved if f.as_of is not None]
@@ -182,15 +185,23 @@ def _cross_sync(session: Session, moved: Sequence[Figure], gone: Iterable[int], 
     old = repo.cross_links_of(session, sorted(gone)) if gone else []
     to_gone = {lk.a_id for lk in old if lk.b_id in gone}
     moved_ids = {f.id for f in moved}
+    # the originators whose observations changed (a claim that stopped standing for an
+    # observation is of the originator of the mention that took its place, or left)
+    changed = {f.originator for f in moved} | {who for who, _ in repo.originators(session, gone).values()}
     by_metric: dict[str, list[Figure]] = defaultdict(list)
     for f in moved:
         by_metric[f.metric].append(f)
     spans = [(m, lo, hi) for m in sorted(by_metric) for lo, hi in _date_windows((f.as_of for f in by_metric[m]), reach)]
     want: dict[tuple[int, int], Decision] = {}
     targets: set[int] = set()
+    # other observations' links: to which originator each link's earlier side belongs
+    # (those to a claim out of the window are not links the rules make: they go)
+    partly: dict[int, dict[int, str]] = {}
     for (metric, lo, hi), rows in zip(spans, repo.metric_spans(session, spans)):
         window = [figure_of(r) for r in rows]
         obs = Observations(window)
+        theirs = Observations([f for f in window if f.originator in changed])
+        who_of = {f.id: f.originator for f in window}
         here: dict[str, list[Figure]] = defaultdict(list)
         for f in by_metric[metric]:
             if lo <= f.as_of <= hi:
@@ -208,9 +219,19 @@ def _cross_sync(session: Session, moved: Sequence[Figure], gone: Iterable[int], 
                 if every or (d is not None and d.b in moved_ids):
                     aims.add(o.id)
                     break
-        want.update({(d.a, d.b): d for o in window if o.id in aims for d in obs.links(o, cfg.window_days)})
+        for o in window:
+            if o.id in moved_ids:
+                want.update({(d.a, d.b): d for d in obs.links(o, cfg.window_days)})
+            elif o.id in aims:
+                want.update({(d.a, d.b): d for d in theirs.links(o, cfg.window_days)})
+                partly[o.id] = who_of
         targets |= aims
-    return want, [*repo.cross_links_from(session, sorted(targets)), *old]
+
+    def decided_again(lk) -> bool:
+        who_of = partly.get(lk.a_id)
+        return who_of is None or lk.b_id not in who_of or who_of[lk.b_id] in changed
+
+    return want, [*filter(decided_again, repo.cross_links_from(session, sorted(targets))), *old]
 
 
 def _chain_segments(keys: Sequence[str], windows: Sequence[list]) -> list[tuple[list, str]]:
