@@ -282,6 +282,15 @@ def _unsettled(chain: Sequence, first: str, new: set[int]) -> set[int]:
     return out
 
 
+def _deciders(chain: Sequence, i: int) -> list[int]:
+    """The ids of the figures the chain link of ``chain[i]`` (a dated chain segment in
+    order) is decided by, its own last: the figure just before it when it repeats that
+    one (:func:`repeats_neighbour`), else the ``CHAIN_REACH`` figures before it."""
+    if i and repeats_neighbour(chain[i], chain[i - 1]):
+        return [chain[i - 1].id, chain[i].id]
+    return [r.id for r in chain[max(0, i - CHAIN_REACH):i + 1]]
+
+
 def link_claims(session: Session, figures: Sequence[Figure], cfg: Config, tally: Tally) -> int:
     """Link stored claims into their metrics as if every claim had arrived in order (SPEC §3).
 
@@ -304,24 +313,25 @@ def link_claims(session: Session, figures: Sequence[Figure], cfg: Config, tally:
         chains[(f.metric, f.originator)].add(f.order_key)
     order = sorted(chains)
     spans = [(metric, who, key, key) for metric, who in order for key in sorted(chains[(metric, who)])]
-    windows = iter(repo.chain_spans(session, spans, CHAIN_REACH))
-    want: dict[tuple[int, int], Decision] = {}
+    # where each figure sits is read first (its key, observation, role and place); then
+    # only the figures the changed links are decided by, in full
+    windows = iter(repo.chain_spans(session, spans, CHAIN_REACH, repo.CHAIN_KEYS))
     targets: set[int] = set()
     new = {f.id for f in figures}
+    reads: list[tuple[int, list[int]]] = []
     for chain in order:
         keys = sorted(chains[chain])
         for rows, first in _chain_segments(keys, [next(windows) for _ in keys]):
             rows = [r for r in rows if not r.order_key.startswith(UNDATED)]  # as :func:`dated`
             moved = _unsettled(rows, first, new)
-            at = [i for i, r in enumerate(rows) if r.id in moved]
-            if not at:
-                continue
-            # a target's link is decided by the CHAIN_REACH figures before it: the rows
-            # from there to the last target are all the figures chain_links reads
-            chain = [figure_of(r) for r in rows[max(0, at[0] - CHAIN_REACH):at[-1] + 1]]
-            decided = chain_links(chain, moved, cfg.window_days, CHAIN_REACH)
-            want.update({(d.a, d.b): d for d in decided.values() if d is not None})
+            reads += [(r.id, _deciders(rows, i)) for i, r in enumerate(rows) if r.id in moved]
             targets |= moved
+    full = {r.id: figure_of(r) for r in repo.figures_by_id(session, {i for _, ids in reads for i in ids})}
+    want: dict[tuple[int, int], Decision] = {}
+    for target, ids in reads:
+        d = chain_links([full[i] for i in ids], {target}, cfg.window_days, CHAIN_REACH)[target]
+        if d is not None:
+            want[(d.a, d.b)] = d
     fresh, gone = _heads(session, figures)
     cross, have = _cross_sync(session, fresh, gone, cfg)  # other originators: never a pair of the chain's
     want.update(cross)
