@@ -330,8 +330,8 @@ def test_a_copy_after_a_mention_of_its_observation_keeps_its_link_whatever_else_
     (``repeats_neighbour``) has the link that neighbour decides, read with that
     neighbour alone, and with or without any other figure of the chain (the new figures
     of a batch)."""
+    from worker.chains import CHAIN_REACH, repeats_neighbour
     from worker.core.relate import chain_links, relate
-    from worker.linking import CHAIN_REACH, repeats_neighbour
 
     chain = sorted(chain, key=lambda f: f.order_key)
     every = chain_links(chain, {f.id for f in chain}, 2, CHAIN_REACH)

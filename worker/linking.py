@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from store import repository as repo
 from store.models import Claim, utcnow
 from worker import review, settings
+from worker.chains import CHAIN_REACH, chain_segments, deciders, unsettled
 from worker.core.relate import (
     GROWING_SCOPES, OTHER_EVENT, Decision, Figure, Observations, chain_links, cross_links, relate,
 )
@@ -120,11 +121,6 @@ def _reconcile(session: Session, have: Sequence, want: dict[tuple[int, int], Dec
     repo.delete_links(session, gone)
     review.flag_links(session, [d for d in changed if d.relation in cfg.review_relations])
     return len(gone) + len(changed) + _add_links(session, [*want.values(), *add], cfg, tally)
-
-
-# how far along an originator's chain a figure may look for its predecessor, stepping over
-# figures that cannot be the same count; bounds the work per claim
-CHAIN_REACH = 12
 
 
 def _date_windows(days: Iterable[date], reach: timedelta) -> list[tuple[date, date]]:
@@ -234,63 +230,6 @@ def _cross_sync(session: Session, moved: Sequence[Figure], gone: Iterable[int], 
     return want, [*filter(decided_again, repo.cross_links_from(session, sorted(targets))), *old]
 
 
-def _chain_segments(keys: Sequence[str], windows: Sequence[list]) -> list[tuple[list, str]]:
-    """Merge the windows read around each new figure of one chain (in key order) into
-    contiguous segments: (the segment's rows in order, its first new figure's key).
-
-    A window is ``CHAIN_REACH`` figures before a new figure, the figure, and
-    ``CHAIN_REACH`` after; the next new figure's window joins it when that figure is
-    among those after (then nothing lies between them unread).
-    """
-    segments: list[tuple[dict, str]] = []
-    after: set[int] = set()
-    for key, rows in zip(keys, windows):
-        me = next((r.id for r in rows if r.order_key == key), None)
-        if segments and me in after:
-            segments[-1][0].update((r.id, r) for r in rows)
-        else:
-            segments.append(({r.id: r for r in rows}, key))
-        after = {r.id for r in rows if r.order_key > key}
-    return [(sorted(rows.values(), key=lambda r: r.order_key), first) for rows, first in segments]
-
-
-def repeats_neighbour(f, before) -> bool:
-    """Whether ``f``'s chain link is decided by the figure just ``before`` it alone:
-    another mention of its own observation (same place) in the same role, which
-    :func:`worker.core.relate.chain_links` takes as the figure it repeats whatever lies
-    further back (or, for a figure of another event, no link at all)."""
-    return (before is not None and bool(f.observation) and before.observation == f.observation
-            and before.role == f.role and before.region == f.region)
-
-
-def _unsettled(chain: Sequence, first: str, new: set[int]) -> set[int]:
-    """The ids of the figures of a dated chain segment (figures or rows of
-    ``repo.FIGURE_COLUMNS``, in order) from key ``first`` on whose chain link the
-    ``new`` figures can change: the new figures, and those after them, except a stored
-    figure whose stored neighbour just before it is another mention of its observation
-    (:func:`repeats_neighbour`): that neighbour was there before the new figures came,
-    and still decides its link. On a syndication day most of a chain is copies of a few
-    observations, so a new copy changes its own link and the next one's, not the
-    ``CHAIN_REACH`` after it."""
-    out: set[int] = set()
-    before = None
-    for f in chain:
-        if f.order_key >= first and (f.id in new or before is None or before.id in new
-                                     or not repeats_neighbour(f, before)):
-            out.add(f.id)
-        before = f
-    return out
-
-
-def _deciders(chain: Sequence, i: int) -> list[int]:
-    """The ids of the figures the chain link of ``chain[i]`` (a dated chain segment in
-    order) is decided by, its own last: the figure just before it when it repeats that
-    one (:func:`repeats_neighbour`), else the ``CHAIN_REACH`` figures before it."""
-    if i and repeats_neighbour(chain[i], chain[i - 1]):
-        return [chain[i - 1].id, chain[i].id]
-    return [r.id for r in chain[max(0, i - CHAIN_REACH):i + 1]]
-
-
 def link_claims(session: Session, figures: Sequence[Figure], cfg: Config, tally: Tally) -> int:
     """Link stored claims into their metrics as if every claim had arrived in order (SPEC §3).
 
@@ -298,10 +237,10 @@ def link_claims(session: Session, figures: Sequence[Figure], cfg: Config, tally:
     back and forth (every window of a batch in one statement), and the chain link of the
     figure and of those just after it is recomputed: a figure placed late replaces the
     link that jumped over it (those after it that repeat the stored mention of their
-    observation just before them keep theirs, see :func:`_unsettled`). Cross-originator
-    links come from each metric's figures in the time window. A batch of articles is
-    linked in one pass, reading only what its figures can change. Returns how many
-    links changed.
+    observation just before them keep theirs, see :func:`worker.chains.unsettled`).
+    Cross-originator links come from each metric's figures in the time window. A batch
+    of articles is linked in one pass, reading only what its figures can change.
+    Returns how many links changed.
     """
     touched = {(f.metric, f.originator) for f in figures}
     figures = [f for f in figures if f.as_of is not None]
@@ -321,10 +260,10 @@ def link_claims(session: Session, figures: Sequence[Figure], cfg: Config, tally:
     reads: list[tuple[int, list[int]]] = []
     for chain in order:
         keys = sorted(chains[chain])
-        for rows, first in _chain_segments(keys, [next(windows) for _ in keys]):
+        for rows, first in chain_segments(keys, [next(windows) for _ in keys]):
             rows = [r for r in rows if not r.order_key.startswith(UNDATED)]  # as :func:`dated`
-            moved = _unsettled(rows, first, new)
-            reads += [(r.id, _deciders(rows, i)) for i, r in enumerate(rows) if r.id in moved]
+            moved = unsettled(rows, first, new)
+            reads += [(r.id, deciders(rows, i)) for i, r in enumerate(rows) if r.id in moved]
             targets |= moved
     full = {r.id: figure_of(r) for r in repo.figures_by_id(session, {i for _, ids in reads for i in ids})}
     want: dict[tuple[int, int], Decision] = {}
