@@ -253,11 +253,14 @@ def link_claims(session: Session, figures: Sequence[Figure], cfg: Config, tally:
     order = sorted(chains)
     spans = [(metric, who, key, key) for metric, who in order for key in sorted(chains[(metric, who)])]
     # where each figure sits is read first (its key, observation, role and place); then
-    # only the figures the changed links are decided by, in full
-    windows = iter(repo.chain_spans(session, spans, CHAIN_REACH, repo.CHAIN_KEYS))
+    # only the figures the changed links are decided by, in full (a single figure's
+    # window is read in full at once: a second round trip costs more than the columns)
+    columns = repo.FIGURE_COLUMNS if len(spans) == 1 else repo.CHAIN_KEYS
+    windows = iter(repo.chain_spans(session, spans, CHAIN_REACH, columns))
     targets: set[int] = set()
     new = {f.id for f in figures}
     reads: list[tuple[int, list[int]]] = []
+    read_in_full: dict[int, Figure] = {}
     for chain in order:
         keys = sorted(chains[chain])
         for rows, first in chain_segments(keys, [next(windows) for _ in keys]):
@@ -265,7 +268,11 @@ def link_claims(session: Session, figures: Sequence[Figure], cfg: Config, tally:
             moved = unsettled(rows, first, new)
             reads += [(r.id, deciders(rows, i)) for i, r in enumerate(rows) if r.id in moved]
             targets |= moved
-    full = {r.id: figure_of(r) for r in repo.figures_by_id(session, {i for _, ids in reads for i in ids})}
+            if columns is repo.FIGURE_COLUMNS:
+                read_in_full.update((r.id, r) for r in rows)
+    needed = {i for _, ids in reads for i in ids}
+    full = {i: figure_of(read_in_full[i]) for i in needed if i in read_in_full}
+    full.update((r.id, figure_of(r)) for r in repo.figures_by_id(session, needed - full.keys()))
     want: dict[tuple[int, int], Decision] = {}
     for target, ids in reads:
         d = chain_links([full[i] for i in ids], {target}, cfg.window_days, CHAIN_REACH)[target]
