@@ -344,57 +344,96 @@ def chain_window(session: Session, metric: str, originator: str, order_key: str,
     return [r for r in rows if r.order_key < order_key], [r for r in rows if r.order_key > order_key]
 
 
-_SPAN_BEFORE = (_CHAIN.where(Claim.order_key < bindparam("lo"))
-                .order_by(Claim.order_key.desc()).limit(bindparam("reach")))
-_SPAN_BETWEEN = _CHAIN.where(Claim.order_key >= bindparam("lo"), Claim.order_key <= bindparam("hi"))
-_SPAN_AFTER = (_CHAIN.where(Claim.order_key > bindparam("hi"))
-               .order_by(Claim.order_key.asc()).limit(bindparam("reach")))
-_CHAIN_SPAN = union_all(select(_SPAN_BEFORE.subquery()), select(_SPAN_BETWEEN.subquery()),
-                        select(_SPAN_AFTER.subquery()))
+_FIGURE_NAMES = ", ".join(c.key for c in FIGURE_COLUMNS)
+FigureRow = namedtuple("FigureRow", [c.key for c in FIGURE_COLUMNS])
+# where a claim sits in its originator's chain and whether it repeats the one before it
+# (another mention of its observation, in its role, at its place): what tells which
+# chain links a batch changes, before any figure is read in full
+CHAIN_KEYS = (Claim.id, Claim.order_key, Claim.observation, Claim.role, Claim.region)
+_SPAN_READS: dict[tuple[str, ...], tuple] = {}
 
 
-def chain_span(session: Session, metric: str, originator: str, lo: str, hi: str, reach: int) -> list:
+def _span_reads(columns: Sequence) -> tuple:
+    """The statements that read chain spans as rows of ``columns`` (built once per set of
+    columns): one span, many spans on PostgreSQL, many spans on SQLite; and the row type."""
+    names = tuple(c.key for c in columns)
+    if names in _SPAN_READS:
+        return _SPAN_READS[names]
+    chain = select(*columns).where(Claim.metric == bindparam("metric"), Claim.originator == bindparam("originator"))
+    before = chain.where(Claim.order_key < bindparam("lo")).order_by(Claim.order_key.desc()).limit(bindparam("reach"))
+    between = chain.where(Claim.order_key >= bindparam("lo"), Claim.order_key <= bindparam("hi"))
+    after = chain.where(Claim.order_key > bindparam("hi")).order_by(Claim.order_key.asc()).limit(bindparam("reach"))
+    one = union_all(select(before.subquery()), select(between.subquery()), select(after.subquery()))
+    listed = ", ".join(names)
+    # PostgreSQL: every span of a batch in one round trip, a LATERAL join of the same
+    # three index range scans per (metric, originator)
+    pg = text(f"""
+SELECT g.i, c.* FROM unnest(CAST(:metrics AS text[]), CAST(:originators AS text[]), CAST(:los AS text[]),
+                            CAST(:his AS text[])) WITH ORDINALITY AS g(metric, originator, lo, hi, i)
+CROSS JOIN LATERAL (
+  (SELECT {listed} FROM claims WHERE metric = g.metric AND originator = g.originator
+     AND order_key < g.lo ORDER BY order_key DESC LIMIT :reach)
+  UNION ALL
+  (SELECT {listed} FROM claims WHERE metric = g.metric AND originator = g.originator
+     AND order_key >= g.lo AND order_key <= g.hi)
+  UNION ALL
+  (SELECT {listed} FROM claims WHERE metric = g.metric AND originator = g.originator
+     AND order_key > g.hi ORDER BY order_key ASC LIMIT :reach)
+) AS c""")
+    # SQLite has no LATERAL: the spans travel as one JSON array, and for each of them the
+    # claims are found by id among a correlated subquery's (an index range scan of the
+    # (metric, originator, order_key) index, then a primary key lookup per claim); the
+    # statement text is the same for any number of spans
+    cols = ", ".join(f"c.{n}" for n in names)
+    span = ("metric = json_extract(g.value, '$[0]') AND originator = json_extract(g.value, '$[1]')",
+            "json_extract(g.value, '$[2]')", "json_extract(g.value, '$[3]')")
+    lite = text(f"""
+SELECT g.key, {cols} FROM json_each(:spans) AS g JOIN claims AS c ON c.id IN (
+  SELECT id FROM claims WHERE {span[0]} AND order_key < {span[1]} ORDER BY order_key DESC LIMIT :reach)
+UNION ALL
+SELECT g.key, {cols} FROM json_each(:spans) AS g JOIN claims AS c ON c.id IN (
+  SELECT id FROM claims WHERE {span[0]} AND order_key >= {span[1]} AND order_key <= {span[2]})
+UNION ALL
+SELECT g.key, {cols} FROM json_each(:spans) AS g JOIN claims AS c ON c.id IN (
+  SELECT id FROM claims WHERE {span[0]} AND order_key > {span[2]} ORDER BY order_key ASC LIMIT :reach)
+""").columns(Claim.id.label("i"), *columns)
+    row = FigureRow if names == FigureRow._fields else namedtuple("SpanRow", names)
+    _SPAN_READS[names] = (one, pg, lite, row)
+    return _SPAN_READS[names]
+
+
+def chain_span(session: Session, metric: str, originator: str, lo: str, hi: str, reach: int,
+               columns: Sequence = FIGURE_COLUMNS) -> list:
     """One originator's claims of a metric from ``reach`` before ``lo`` to ``reach`` after
-    ``hi`` (every claim between included), in order, as rows of :data:`FIGURE_COLUMNS`.
+    ``hi`` (every claim between included), in order, as rows of ``columns``.
 
     One round trip of three index range scans: the span a batch of new claims can change.
     """
     params = {"metric": metric, "originator": originator, "lo": lo, "hi": hi, "reach": reach}
-    return sorted(session.connection().execute(_CHAIN_SPAN, params).all(), key=lambda r: r.order_key)
+    return sorted(session.connection().execute(_span_reads(columns)[0], params).all(), key=lambda r: r.order_key)
 
 
-_FIGURE_NAMES = ", ".join(c.key for c in FIGURE_COLUMNS)
-FigureRow = namedtuple("FigureRow", [c.key for c in FIGURE_COLUMNS])
-# PostgreSQL: every span of a batch in one round trip, a LATERAL join of the same three
-# index range scans per (metric, originator)
-_CHAIN_SPANS_PG = text(f"""
-SELECT g.i, c.* FROM unnest(CAST(:metrics AS text[]), CAST(:originators AS text[]), CAST(:los AS text[]),
-                            CAST(:his AS text[])) WITH ORDINALITY AS g(metric, originator, lo, hi, i)
-CROSS JOIN LATERAL (
-  (SELECT {_FIGURE_NAMES} FROM claims WHERE metric = g.metric AND originator = g.originator
-     AND order_key < g.lo ORDER BY order_key DESC LIMIT :reach)
-  UNION ALL
-  (SELECT {_FIGURE_NAMES} FROM claims WHERE metric = g.metric AND originator = g.originator
-     AND order_key >= g.lo AND order_key <= g.hi)
-  UNION ALL
-  (SELECT {_FIGURE_NAMES} FROM claims WHERE metric = g.metric AND originator = g.originator
-     AND order_key > g.hi ORDER BY order_key ASC LIMIT :reach)
-) AS c""")
-
-
-def chain_spans(session: Session, spans: Sequence[tuple[str, str, str, str]], reach: int) -> list[list]:
+def chain_spans(session: Session, spans: Sequence[tuple[str, str, str, str]], reach: int,
+                columns: Sequence = FIGURE_COLUMNS) -> list[list]:
     """:func:`chain_span` for each (metric, originator, lo, hi) of ``spans``, in one round
-    trip on PostgreSQL; a list of rows (each in order) per span. (One span takes the
-    plain statement, whose plan PostgreSQL keeps.)"""
-    if session.get_bind().dialect.name != "postgresql" or len(spans) == 1:
-        return [chain_span(session, *span, reach) for span in spans]
+    trip (one per 500 spans on SQLite); a list of rows of ``columns`` (each in order) per
+    span. (One span takes the plain statement, whose plan PostgreSQL keeps.)"""
+    if len(spans) <= 1:
+        return [chain_span(session, *span, reach, columns) for span in spans]
+    _, pg, lite, row_type = _span_reads(columns)
     out: list[list] = [[] for _ in spans]
-    if spans:
+    conn = session.connection()
+    if session.get_bind().dialect.name != "postgresql":
+        for start in range(0, len(spans), 500):
+            rows = conn.execute(lite, {"spans": json.dumps(spans[start:start + 500]), "reach": reach}).all()
+            for row in rows:
+                out[start + row[0]].append(row_type(*row[1:]))
+    else:
         metrics, originators, los, his = (list(col) for col in zip(*spans))
-        rows = session.connection().execute(_CHAIN_SPANS_PG, {"metrics": metrics, "originators": originators,
-                                                              "los": los, "his": his, "reach": reach})
+        rows = conn.execute(pg, {"metrics": metrics, "originators": originators, "los": los, "his": his,
+                                 "reach": reach}).all()
         for row in rows:
-            out[row[0] - 1].append(FigureRow(*row[1:]))
+            out[row[0] - 1].append(row_type(*row[1:]))
     return [sorted(rows, key=lambda r: r.order_key) for rows in out]
 
 

@@ -73,11 +73,17 @@ def flags_on_pair(session: Session, metric: str, originators: Iterable[str]) -> 
     return list(session.scalars(stmt))
 
 
-def flags_from(session: Session, a_ids: Iterable[int]) -> list[Flag]:
-    """The flags whose newer claim is one of ``a_ids``."""
-    ids = sorted(set(a_ids))
-    return [f for i in range(0, len(ids), CHUNK)
-            for f in session.scalars(select(Flag).where(Flag.a_id.in_(ids[i:i + CHUNK])))]
+def flags_of_pairs(session: Session, pairs: Iterable[tuple[int, int]]) -> list[Flag]:
+    """The flags of these (a_id, b_id) pairs. The pairs' newer claims' flags are looked up
+    as plain rows (an observation's first mention has a flag per conflicting originator),
+    and only the flags of the pairs are loaded as objects."""
+    pairs = set(pairs)
+    ids = sorted({a for a, _ in pairs})
+    rows = (select(Flag.id, Flag.a_id, Flag.b_id).where(Flag.a_id.in_(ids[j:j + CHUNK]))
+            for j in range(0, len(ids), CHUNK))
+    found = [i for stmt in rows for i, a, b in session.execute(stmt) if (a, b) in pairs]
+    return [f for j in range(0, len(found), CHUNK)
+            for f in session.scalars(select(Flag).where(Flag.id.in_(found[j:j + CHUNK])))]
 
 
 def insert_flags(session: Session, rows: list[dict]) -> dict[tuple[int, int], int]:

@@ -61,6 +61,8 @@ def test_window_and_chain_lookups_use_indexes(engine):
         repo.metric_spans(s, [(metric, date(2023, 12, 30), date(2024, 1, 3)), ("injured|X", date(2024, 1, 1),
                                                                                 date(2024, 1, 2))])
         repo.chain_spans(s, [(metric, who, key, key), (metric, "UN", key, key)], 25)
+        repo.chain_spans(s, [(metric, who, key, key), (metric, "UN", key, key)], 25, repo.CHAIN_KEYS)
+        repo.figures_by_id(s, [claim_id])
         repo.chain_window(s, metric, who, key, 25)
         repo.chain_links_from(s, [claim_id])
         repo.articles_sharing_figures(s, {0: {("killed", 10, date(2024, 1, 1), True),

@@ -327,16 +327,18 @@ _MENTIONS = st.builds(_mention, st.integers(1, 10**6), st.sampled_from([11_000, 
 def test_a_copy_after_a_mention_of_its_observation_keeps_its_link_whatever_else_arrives(chain, data):
     """What lets a batch skip most of a chain on a syndication day: a figure whose
     neighbour just before it is another mention of its observation in its role
-    (``repeats_neighbour``) has the link that neighbour decides, with or without any
-    other figure of the chain (the new figures of a batch)."""
+    (``repeats_neighbour``) has the link that neighbour decides, read with that
+    neighbour alone, and with or without any other figure of the chain (the new figures
+    of a batch)."""
+    from worker.chains import CHAIN_REACH, repeats_neighbour
     from worker.core.relate import chain_links, relate
-    from worker.linking import CHAIN_REACH, repeats_neighbour
 
     chain = sorted(chain, key=lambda f: f.order_key)
     every = chain_links(chain, {f.id for f in chain}, 2, CHAIN_REACH)
     settled = [i for i in range(1, len(chain)) if repeats_neighbour(chain[i], chain[i - 1])]
     for i in settled:
         assert every[chain[i].id] == relate(chain[i], chain[i - 1], 2)
+        assert chain_links(chain[i - 1:i + 1], {chain[i].id}, 2, CHAIN_REACH) == {chain[i].id: every[chain[i].id]}
     new = data.draw(st.sets(st.sampled_from([f.id for f in chain])))
     before = [f for f in chain if f.id not in new]  # the chain as stored before the batch
     old = chain_links(before, {f.id for f in before}, 2, CHAIN_REACH)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from store import repository as repo
 from store.models import Claim, utcnow
 from worker import review, settings
+from worker.chains import CHAIN_REACH, chain_segments, deciders, unsettled
 from worker.core.relate import (
     GROWING_SCOPES, OTHER_EVENT, Decision, Figure, Observations, chain_links, cross_links, relate,
 )
@@ -122,11 +123,6 @@ def _reconcile(session: Session, have: Sequence, want: dict[tuple[int, int], Dec
     return len(gone) + len(changed) + _add_links(session, [*want.values(), *add], cfg, tally)
 
 
-# how far along an originator's chain a figure may look for its predecessor, stepping over
-# figures that cannot be the same count; bounds the work per claim
-CHAIN_REACH = 12
-
-
 def _date_windows(days: Iterable[date], reach: timedelta) -> list[tuple[date, date]]:
     """The days ± ``reach``, overlapping windows merged: what to read around them."""
     out: list[tuple[date, date]] = []
@@ -171,8 +167,11 @@ def _cross_sync(session: Session, moved: Sequence[Figure], gone: Iterable[int], 
     is the outgoing links of the moved observations, and those of other originators'
     observations in the ``window_days`` after them that now link to one of them or
     linked to a claim in ``gone`` (``every``: all of those, as where an observation
-    left). Each metric's observations within ``window_days`` of the moved ones are read
-    in one statement (heads only, never the copies).
+    left). Of those other observations only the links to the originators whose
+    observations changed (the moved ones' and the gone ones') are decided again: each
+    link goes to one originator's latest observation, so the others stay as they are.
+    Each metric's observations within ``window_days`` of the moved ones are read in one
+    statement (heads only, never the copies).
     """
     reach = timedelta(days=cfg.window_days)
     moved = [f for f in moved if f.as_of is not None]
@@ -182,15 +181,23 @@ def _cross_sync(session: Session, moved: Sequence[Figure], gone: Iterable[int], 
     old = repo.cross_links_of(session, sorted(gone)) if gone else []
     to_gone = {lk.a_id for lk in old if lk.b_id in gone}
     moved_ids = {f.id for f in moved}
+    # the originators whose observations changed (a claim that stopped standing for an
+    # observation is of the originator of the mention that took its place, or left)
+    changed = {f.originator for f in moved} | {who for who, _ in repo.originators(session, gone).values()}
     by_metric: dict[str, list[Figure]] = defaultdict(list)
     for f in moved:
         by_metric[f.metric].append(f)
     spans = [(m, lo, hi) for m in sorted(by_metric) for lo, hi in _date_windows((f.as_of for f in by_metric[m]), reach)]
     want: dict[tuple[int, int], Decision] = {}
     targets: set[int] = set()
+    # other observations' links: to which originator each link's earlier side belongs
+    # (those to a claim out of the window are not links the rules make: they go)
+    partly: dict[int, dict[int, str]] = {}
     for (metric, lo, hi), rows in zip(spans, repo.metric_spans(session, spans)):
         window = [figure_of(r) for r in rows]
         obs = Observations(window)
+        theirs = Observations([f for f in window if f.originator in changed])
+        who_of = {f.id: f.originator for f in window}
         here: dict[str, list[Figure]] = defaultdict(list)
         for f in by_metric[metric]:
             if lo <= f.as_of <= hi:
@@ -208,57 +215,19 @@ def _cross_sync(session: Session, moved: Sequence[Figure], gone: Iterable[int], 
                 if every or (d is not None and d.b in moved_ids):
                     aims.add(o.id)
                     break
-        want.update({(d.a, d.b): d for o in window if o.id in aims for d in obs.links(o, cfg.window_days)})
+        for o in window:
+            if o.id in moved_ids:
+                want.update({(d.a, d.b): d for d in obs.links(o, cfg.window_days)})
+            elif o.id in aims:
+                want.update({(d.a, d.b): d for d in theirs.links(o, cfg.window_days)})
+                partly[o.id] = who_of
         targets |= aims
-    return want, [*repo.cross_links_from(session, sorted(targets)), *old]
 
+    def decided_again(lk) -> bool:
+        who_of = partly.get(lk.a_id)
+        return who_of is None or lk.b_id not in who_of or who_of[lk.b_id] in changed
 
-def _chain_segments(keys: Sequence[str], windows: Sequence[list]) -> list[tuple[list, str]]:
-    """Merge the windows read around each new figure of one chain (in key order) into
-    contiguous segments: (the segment's rows in order, its first new figure's key).
-
-    A window is ``CHAIN_REACH`` figures before a new figure, the figure, and
-    ``CHAIN_REACH`` after; the next new figure's window joins it when that figure is
-    among those after (then nothing lies between them unread).
-    """
-    segments: list[tuple[dict, str]] = []
-    after: set[int] = set()
-    for key, rows in zip(keys, windows):
-        me = next((r.id for r in rows if r.order_key == key), None)
-        if segments and me in after:
-            segments[-1][0].update((r.id, r) for r in rows)
-        else:
-            segments.append(({r.id: r for r in rows}, key))
-        after = {r.id for r in rows if r.order_key > key}
-    return [(sorted(rows.values(), key=lambda r: r.order_key), first) for rows, first in segments]
-
-
-def repeats_neighbour(f, before) -> bool:
-    """Whether ``f``'s chain link is decided by the figure just ``before`` it alone:
-    another mention of its own observation (same place) in the same role, which
-    :func:`worker.core.relate.chain_links` takes as the figure it repeats whatever lies
-    further back (or, for a figure of another event, no link at all)."""
-    return (before is not None and bool(f.observation) and before.observation == f.observation
-            and before.role == f.role and before.region == f.region)
-
-
-def _unsettled(chain: Sequence, first: str, new: set[int]) -> set[int]:
-    """The ids of the figures of a dated chain segment (figures or rows of
-    ``repo.FIGURE_COLUMNS``, in order) from key ``first`` on whose chain link the
-    ``new`` figures can change: the new figures, and those after them, except a stored
-    figure whose stored neighbour just before it is another mention of its observation
-    (:func:`repeats_neighbour`): that neighbour was there before the new figures came,
-    and still decides its link. On a syndication day most of a chain is copies of a few
-    observations, so a new copy changes its own link and the next one's, not the
-    ``CHAIN_REACH`` after it."""
-    out: set[int] = set()
-    before = None
-    for f in chain:
-        if f.order_key >= first and (f.id in new or before is None or before.id in new
-                                     or not repeats_neighbour(f, before)):
-            out.add(f.id)
-        before = f
-    return out
+    return want, [*filter(decided_again, repo.cross_links_from(session, sorted(targets))), *old]
 
 
 def link_claims(session: Session, figures: Sequence[Figure], cfg: Config, tally: Tally) -> int:
@@ -268,10 +237,10 @@ def link_claims(session: Session, figures: Sequence[Figure], cfg: Config, tally:
     back and forth (every window of a batch in one statement), and the chain link of the
     figure and of those just after it is recomputed: a figure placed late replaces the
     link that jumped over it (those after it that repeat the stored mention of their
-    observation just before them keep theirs, see :func:`_unsettled`). Cross-originator
-    links come from each metric's figures in the time window. A batch of articles is
-    linked in one pass, reading only what its figures can change. Returns how many
-    links changed.
+    observation just before them keep theirs, see :func:`worker.chains.unsettled`).
+    Cross-originator links come from each metric's figures in the time window. A batch
+    of articles is linked in one pass, reading only what its figures can change.
+    Returns how many links changed.
     """
     touched = {(f.metric, f.originator) for f in figures}
     figures = [f for f in figures if f.as_of is not None]
@@ -283,18 +252,32 @@ def link_claims(session: Session, figures: Sequence[Figure], cfg: Config, tally:
         chains[(f.metric, f.originator)].add(f.order_key)
     order = sorted(chains)
     spans = [(metric, who, key, key) for metric, who in order for key in sorted(chains[(metric, who)])]
-    windows = iter(repo.chain_spans(session, spans, CHAIN_REACH))
-    want: dict[tuple[int, int], Decision] = {}
+    # where each figure sits is read first (its key, observation, role and place); then
+    # only the figures the changed links are decided by, in full (a single figure's
+    # window is read in full at once: a second round trip costs more than the columns)
+    columns = repo.FIGURE_COLUMNS if len(spans) == 1 else repo.CHAIN_KEYS
+    windows = iter(repo.chain_spans(session, spans, CHAIN_REACH, columns))
     targets: set[int] = set()
     new = {f.id for f in figures}
+    reads: list[tuple[int, list[int]]] = []
+    read_in_full: dict[int, Figure] = {}
     for chain in order:
         keys = sorted(chains[chain])
-        for rows, first in _chain_segments(keys, [next(windows) for _ in keys]):
-            chain = dated(rows)
-            moved = _unsettled(chain, first, new)
-            decided = chain_links(chain, moved, cfg.window_days, CHAIN_REACH)
-            want.update({(d.a, d.b): d for d in decided.values() if d is not None})
+        for rows, first in chain_segments(keys, [next(windows) for _ in keys]):
+            rows = [r for r in rows if not r.order_key.startswith(UNDATED)]  # as :func:`dated`
+            moved = unsettled(rows, first, new)
+            reads += [(r.id, deciders(rows, i)) for i, r in enumerate(rows) if r.id in moved]
             targets |= moved
+            if columns is repo.FIGURE_COLUMNS:
+                read_in_full.update((r.id, r) for r in rows)
+    needed = {i for _, ids in reads for i in ids}
+    full = {i: figure_of(read_in_full[i]) for i in needed if i in read_in_full}
+    full.update((r.id, figure_of(r)) for r in repo.figures_by_id(session, needed - full.keys()))
+    want: dict[tuple[int, int], Decision] = {}
+    for target, ids in reads:
+        d = chain_links([full[i] for i in ids], {target}, cfg.window_days, CHAIN_REACH)[target]
+        if d is not None:
+            want[(d.a, d.b)] = d
     fresh, gone = _heads(session, figures)
     cross, have = _cross_sync(session, fresh, gone, cfg)  # other originators: never a pair of the chain's
     want.update(cross)

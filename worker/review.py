@@ -44,7 +44,7 @@ def flag_links(session: Session, decisions: Iterable[Decision]) -> None:
     if not wanted:
         return
     session.flush()
-    existing = {(f.a_id, f.b_id): f for f in rq.flags_from(session, {a for a, _ in wanted}) if (f.a_id, f.b_id) in wanted}
+    existing = {(f.a_id, f.b_id): f for f in rq.flags_of_pairs(session, wanted)}
     for pair, flag in existing.items():
         d = wanted[pair]
         if (flag.confidence, list(flag.reasons or ())) != (d.confidence, list(d.reasons)):
