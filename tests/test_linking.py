@@ -331,7 +331,8 @@ def test_a_copy_after_a_mention_of_its_observation_keeps_its_link_whatever_else_
     neighbour alone, and with or without any other figure of the chain (the new figures
     of a batch)."""
     from worker.chains import CHAIN_REACH, repeats_neighbour
-    from worker.core.relate import chain_links, relate
+    from worker.core.relate import relate
+    from worker.core.walks import chain_links
 
     chain = sorted(chain, key=lambda f: f.order_key)
     every = chain_links(chain, {f.id for f in chain}, 2, CHAIN_REACH)

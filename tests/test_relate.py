@@ -5,7 +5,8 @@ from datetime import date
 
 import pytest
 
-from worker.core.relate import Figure, chain_links, cross_links, metric_key, originator, relate
+from worker.core.relate import Figure, metric_key, originator, relate
+from worker.core.walks import chain_links, cross_links
 
 
 def fig(id, value, qualifier="exact", *, who="Gaza Health Ministry", day=10, kind="killed",

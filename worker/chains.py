@@ -39,7 +39,7 @@ def chain_segments(keys: Sequence[str], windows: Sequence[list]) -> list[tuple[l
 def repeats_neighbour(f, before) -> bool:
     """Whether ``f``'s chain link is decided by the figure just ``before`` it alone:
     another mention of its own observation (same place) in the same role, which
-    :func:`worker.core.relate.chain_links` takes as the figure it repeats whatever lies
+    :func:`worker.core.walks.chain_links` takes as the figure it repeats whatever lies
     further back (or, for a figure of another event, no link at all)."""
     return (before is not None and bool(f.observation) and before.observation == f.observation
             and before.role == f.role and before.region == f.region)

@@ -18,9 +18,8 @@ from store import repository as repo
 from store.models import Claim, utcnow
 from worker import review, settings
 from worker.chains import CHAIN_REACH, chain_segments, deciders, unsettled
-from worker.core.relate import (
-    GROWING_SCOPES, OTHER_EVENT, Decision, Figure, Observations, chain_links, cross_links, relate,
-)
+from worker.core.relate import GROWING_SCOPES, OTHER_EVENT, Decision, Figure, relate
+from worker.core.walks import Observations, chain_links, cross_links
 
 
 @dataclass(frozen=True)
@@ -163,7 +162,7 @@ def _cross_sync(session: Session, moved: Sequence[Figure], gone: Iterable[int], 
     links go).
 
     A link goes from an observation to each other originator's latest observation before
-    it in the time window (see :func:`worker.core.relate.cross_links`), so what changes
+    it in the time window (see :func:`worker.core.walks.cross_links`), so what changes
     is the outgoing links of the moved observations, and those of other originators'
     observations in the ``window_days`` after them that now link to one of them or
     linked to a claim in ``gone`` (``every``: all of those, as where an observation
