@@ -57,12 +57,14 @@ def _sentence_dates(text: str, s: int, e: int, published) -> list[tuple[int, int
     return out
 
 
+# verbs of an event striking a place ("the quake struck", "a storm that hit")
+_STRIKE = r"struck|hit|jolted|rocked|shook|devastated"
 # cues that date a count rather than an event
 _COUNT_DATE_RE = folded_re(r"(?:as\s+of|by|until|through)\b")
 # words that make the date after them the start of the count or the date of the event
 _EVENT_LEAD_RE = folded_re(
     r"\b(?:since|from|after|following|before|began|begun|begin|started|start|erupted|broke\s+out|outbreak|"
-    r"struck|hit|jolted|rocked|shook|devastated|attacks?|attacked|assault|offensive|invasion|invaded|infiltrated|stormed|"
+    rf"{_STRIKE}|attacks?|attacked|assault|offensive|invasion|invaded|infiltrated|stormed|"
     r"raid|strikes?|airstrikes?|bombing|blast|explosion|war|conflict|fighting|earthquakes?|quakes?|"
     r"tremors?|floods?|storm|cyclone|hurricane|disaster|massacre|incursion|coup|truce|ceasefire)\b")
 # an event noun right after the date: "the October 7 attack", "Monday's earthquake"
@@ -73,12 +75,12 @@ _EVENT_TAIL_RE = folded_re(
 # earthquake rocked western Afghanistan, killing some 2,400": the toll is not of that day
 _EVENT_FRONTED_RE = folded_re(
     r",?\s*(?:(?:a|an|the)\s+)?(?:[\w.\-]+\s+){0,3}?(?:earthquakes?|quakes?|tremors?|floods?|storms?|cyclone|"
-    r"hurricane|typhoon|landslides?|explosions?|blasts?|attacks?|strikes?)\s+(?:struck|hit|jolted|rocked|shook|"
-    r"devastated|slammed|battered|swept|tore|buried|made\s+landfall)\b")
+    rf"hurricane|typhoon|landslides?|explosions?|blasts?|attacks?|strikes?)\s+(?:{_STRIKE}|"
+    r"slammed|battered|swept|tore|buried|made\s+landfall)\b")
 DIGIT_RE = re.compile(r"\d")
 # a relative clause that tells when the event happened, places and "and" inside it
 _EVENT_CLAUSE_RE = folded_re(
-    r"\b(?:that|which)\s+(?:struck|hit|jolted|rocked|shook|devastated|began|erupted|broke\s+out)\b[^,;.\d]{0,50}$")
+    rf"\b(?:that|which)\s+(?:{_STRIKE}|began|erupted|broke\s+out)\b[^,;.\d]{{0,50}}$")
 _CLAUSE_CUT_RE = folded_re(r"[,;:()\u2014\u2013]|\b(?:said|says|told|reported|announced|and|while|but)\b")
 
 

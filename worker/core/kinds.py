@@ -161,6 +161,8 @@ SUBJECT_CLASS = {
 }
 
 # multi-word subject heads that decide the class before the last noun does
+# what the subject pass writes after "dead" taken in by hospitals ("200 dead brought to hospitals")
+AT_HOSPITALS = "brought to hospitals"
 SUBJECT_PHRASE_CLASS = (
     (re.compile(r"\b(?:health|medical|healthcare|health-care)\s+(?:workers|personnel|staff)\b", re.I),
      "health workers"),
@@ -169,5 +171,5 @@ SUBJECT_PHRASE_CLASS = (
     (re.compile(r"\bstaff(?:\s+members)?\b", re.I), "aid workers"),
     (re.compile(r"\bmedia\s+workers\b", re.I), "journalists"),
     (re.compile(r"\bcivil\s+defen[cs]e\b", re.I), "rescuers"),
-    (re.compile(r"\bbrought\s+to\s+hospitals\b", re.I), "bodies at hospitals"),
+    (re.compile(rf"\b{re.escape(AT_HOSPITALS)}\b", re.I), "bodies at hospitals"),
 )

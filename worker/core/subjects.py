@@ -7,6 +7,7 @@ import re
 from worker.core.candidates import words_after
 from worker.core.dating import DIGIT_RE
 from worker.core.kinds import (
+    AT_HOSPITALS,
     PEOPLE_NOUNS,
     SUBJECT_CLASS,
     SUBJECT_PHRASE_CLASS,
@@ -144,7 +145,6 @@ _AT_FACILITY_RE = re.compile(
     r"\s+(?P<noun>dead|bodies|corpses)\s+(?:(?:had|have|has)\s+(?:so\s+far\s+)?been\s+|were\s+|was\s+)?"
     r"(?:brought|taken|carried|delivered|received)\s+(?:in\s+)?(?:to|at|by|into)\s+(?:[\w'’-]+\s+){0,3}?"
     r"(?:hospitals?|morgues?|mortuar(?:y|ies)|clinics?)\b", re.IGNORECASE)
-FACILITY_SUFFIX = " brought to hospitals"
 
 
 def subject_after(text: str, n: Number, e: int) -> str | None:
@@ -152,7 +152,7 @@ def subject_after(text: str, n: Number, e: int) -> str | None:
     pos = n.end
     m = _AT_FACILITY_RE.match(text, pos, min(e, pos + 90))
     if m:
-        return m.group("noun") + FACILITY_SUFFIX
+        return f"{m.group('noun')} {AT_HOSPITALS}"
     m = _IDENTIFIED_RE.match(text, pos, min(e, pos + 50))
     if m and not _NOUN_FIRST_RE.match(text, pos):
         # "of the 278 bodies, 177 have been identified while 101 more are yet to be"
